@@ -1,0 +1,84 @@
+"""A batch of inputs through the flow: read, analyse, and hand rows to the warehouse.
+
+The command line and the Airflow DAG call these same functions; the DAG only splits the
+inputs into batches and stages each batch's rows as Parquet between its tasks.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from .analysis import analyze_call
+from .classify import TurnClassifier
+from .ingest import is_audio, unsupported_reason
+from .policy import Policy
+from .records import CallAnalysis, Quarantined, Source
+from .transcripts import read_transcripts
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BatchResult:
+    analyses: list[CallAnalysis] = field(default_factory=list)
+    quarantined: list[Quarantined] = field(default_factory=list)
+    skipped: int = 0
+    inputs: int = 0
+
+
+def analyze_inputs(
+    files: Sequence[Path],
+    classifier: TurnClassifier,
+    policy: Policy,
+    skip_hashes: set[str] | frozenset[str] = frozenset(),
+    progress: bool | None = None,
+) -> BatchResult:
+    """Analyse every call in ``files``; bad inputs become quarantine records, never errors.
+
+    A call whose content hash is in ``skip_hashes`` (already loaded with the same model and
+    policy) is counted as skipped and not analysed again.
+    """
+    result = BatchResult()
+    seen: dict[str, Source] = {}
+    show = sys.stderr.isatty() if progress is None else progress
+    for path in tqdm(files, desc="calls", unit="file", disable=not show):
+        reason = unsupported_reason(path)
+        if reason is not None:
+            result.inputs += 1
+            stage = "transcribe" if is_audio(path) and path.exists() else "ingest"
+            log.warning("quarantined %s: %s", path, reason)
+            result.quarantined.append(Quarantined(str(path), stage, reason))
+            continue
+        for source, item in read_transcripts(path):
+            result.inputs += 1
+            if isinstance(item, Quarantined):
+                log.warning("quarantined %s: %s", source, item.reason)
+                result.quarantined.append(item)
+                continue
+            if item.call_id in seen:
+                reason = (
+                    f"{source}: field 'call_id': must be unique in a run; "
+                    f"{item.call_id!r} was already read from {seen[item.call_id]}"
+                )
+                log.warning("call_id=%s quarantined: %s", item.call_id, reason)
+                result.quarantined.append(Quarantined(source.path, "validate", reason, source.sha256))
+                continue
+            seen[item.call_id] = source
+            if source.sha256 in skip_hashes:
+                log.info("call_id=%s unchanged since its last load, skipped", item.call_id)
+                result.skipped += 1
+                continue
+            try:
+                result.analyses.append(analyze_call(item, source, classifier, policy))
+            except Exception as exc:  # one broken call must never stop the batch
+                log.exception("call_id=%s analysis failed", item.call_id)
+                result.quarantined.append(
+                    Quarantined(source.path, "analyze", f"{source}: analysis failed: {exc!r}", source.sha256)
+                )
+    return result

@@ -1,0 +1,183 @@
+"""The ``empathy-dial`` command line (INTERFACES.md section 2)."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import duckdb
+
+from . import __version__, warehouse
+from .analysis import analysis_report, analyze_call
+from .classify import CLASSIFIERS, load_classifier
+from .jobs import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, JobOptions, run
+from .policy import Policy, PolicyError
+from .records import Quarantined
+from .summary import format_run
+from .transcripts import read_transcripts
+
+log = logging.getLogger("pipeline")
+ROLES = ("agent", "customer")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.func(args))
+    except (PolicyError, warehouse.WarehouseError, duckdb.Error, ValueError, OSError) as exc:
+        print(f"empathy-dial: error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="empathy-dial", description="Do agents dose empathy right?")
+    p.add_argument("--version", action="version", version=f"empathy-dial {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="log every step to stderr")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def models(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--policy", help="dosing policy TOML file (default: $EMPATHY_DIAL_POLICY or the packaged one)")
+        cmd.add_argument("--classifier", default="cues", choices=CLASSIFIERS, help="turn classifier (default: cues)")
+
+    r = sub.add_parser("run", help="analyse transcripts into the warehouse (the nightly job)")
+    r.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders of transcripts")
+    r.add_argument("--warehouse", type=Path, default=None, help=f"DuckDB file (default: ${warehouse.WAREHOUSE_ENV} or {warehouse.DEFAULT_WAREHOUSE})")
+    r.add_argument("--json", action="store_true", help="print the run report as JSON instead of a summary")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    models(r)
+    r.set_defaults(func=_run)
+
+    s = sub.add_parser("score", help="label turns: JSON lines in, JSON lines out")
+    s.add_argument("--input", default="-", help="file of JSON lines, or - for stdin (default)")
+    s.add_argument("--output", default="-", help="file to write, or - for stdout (default)")
+    s.add_argument("--classifier", default="cues", choices=CLASSIFIERS, help="turn classifier (default: cues)")
+    s.set_defaults(func=_score)
+
+    a = sub.add_parser("analyze", help="print one JSON report for a call transcript")
+    a.add_argument("file", type=Path, metavar="FILE.call.json")
+    models(a)
+    a.set_defaults(func=_analyze)
+
+    q = sub.add_parser("query", help="run a read-only SQL query on the warehouse and print the result")
+    q.add_argument("sql")
+    q.add_argument("--warehouse", type=Path, default=None)
+    q.set_defaults(func=_query)
+    return p
+
+
+def _run(args: argparse.Namespace) -> int:
+    options = JobOptions(
+        warehouse=args.warehouse or warehouse.default_path(),
+        classifier=args.classifier,
+        policy=args.policy,
+        progress=False if args.no_progress else None,
+    )
+    report = run(args.inputs, options)
+    print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else format_run(report))
+    return report.exit_code
+
+
+def _score(args: argparse.Namespace) -> int:
+    classifier = load_classifier(args.classifier)
+    errors = 0
+    with _open_in(args.input) as src, _open_out(args.output) as out:
+        for number, line in enumerate(src, start=1):
+            if not line.strip():
+                continue
+            record, problem = _score_record(line, f"{args.input}:{number}")
+            if problem:
+                errors += 1
+                out.write(json.dumps({"id": record.get("id"), "error": problem}, ensure_ascii=False) + "\n")
+                continue
+            result: dict[str, Any] = {"id": record.get("id")}
+            if record["role"] == "customer":
+                c = classifier.label_customer([record["text"]])[0]
+                result.update(customer_state=c.state, proba=c.proba)
+            else:
+                a = classifier.label_agent([record["text"]])[0]
+                result.update(agent_mode=a.mode, tags=list(a.tags), proba=a.proba)
+            result["model_version"] = classifier.version
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    if errors:
+        print(f"empathy-dial score: {errors} line(s) rejected, see the 'error' field", file=sys.stderr)
+    return EXIT_QUARANTINED if errors else EXIT_OK
+
+
+def _score_record(line: str, where: str) -> tuple[dict[str, Any], str | None]:
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {}, f"{where}: must be a JSON object ({exc})"
+    if not isinstance(record, dict):
+        return {}, f"{where}: must be a JSON object"
+    if record.get("role") not in ROLES:
+        return record, f"{where}: field 'role': must be one of {', '.join(ROLES)} (got {record.get('role')!r})"
+    if not isinstance(record.get("text"), str):
+        return record, f"{where}: field 'text': is required and must be a string"
+    return record, None
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    classifier = load_classifier(args.classifier)
+    policy = Policy.load(args.policy)
+    reports, failed = [], False
+    for source, item in read_transcripts(args.file):
+        if isinstance(item, Quarantined):
+            print(f"empathy-dial analyze: {item.reason}", file=sys.stderr)
+            failed = True
+            continue
+        reports.append(analysis_report(analyze_call(item, source, classifier, policy)))
+    if not reports:
+        return EXIT_FAILED
+    if len(reports) == 1 and not args.file.name.lower().endswith(".jsonl"):
+        print(json.dumps(reports[0], indent=2, ensure_ascii=False, default=str))
+    else:
+        for report in reports:
+            print(json.dumps(report, ensure_ascii=False, default=str))
+    return EXIT_QUARANTINED if failed else EXIT_OK
+
+
+def _query(args: argparse.Namespace) -> int:
+    path = args.warehouse or warehouse.default_path()
+    if not path.exists():
+        print(f"empathy-dial query: warehouse {path} does not exist; run `empathy-dial run` first", file=sys.stderr)
+        return EXIT_FAILED
+    con = warehouse.connect(path, read_only=True)
+    try:
+        con.sql(args.sql).show(max_width=200, max_rows=200)
+    finally:
+        con.close()
+    return EXIT_OK
+
+
+@contextlib.contextmanager
+def _open_in(name: str) -> Iterator[IO[str]]:
+    if name == "-":
+        yield sys.stdin
+    else:
+        with open(name, encoding="utf-8") as f:
+            yield f
+
+
+@contextlib.contextmanager
+def _open_out(name: str) -> Iterator[IO[str]]:
+    if name == "-":
+        yield sys.stdout
+    else:
+        with open(name, "w", encoding="utf-8") as f:
+            yield f
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""The nightly job, as one call (command line) or as steps (Airflow tasks).
+
+``run`` = ``plan_batches`` + ``stage_batch`` per batch + ``load_staged``, minus the staging
+files: both entry points share every step.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import warehouse
+from .batch import BatchResult, analyze_inputs
+from .classify import TurnClassifier, load_classifier
+from .ingest import discover
+from .policy import Policy
+from .staging import read_rows, write_rows
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_QUARANTINED = 0, 1, 3
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    warehouse: Path = field(default_factory=warehouse.default_path)
+    classifier: str = "cues"
+    policy: str | None = None
+    progress: bool | None = None
+
+    def models(self) -> tuple[TurnClassifier, Policy]:
+        return load_classifier(self.classifier), Policy.load(self.policy)
+
+
+@dataclass
+class RunReport:
+    run_id: str
+    warehouse: Path
+    inputs: int = 0
+    loaded: int = 0
+    skipped: int = 0
+    quarantined: list[dict[str, str]] = field(default_factory=list)
+    totals: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_QUARANTINED if self.quarantined else EXIT_OK
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "run_id": self.run_id,
+            "warehouse": str(self.warehouse),
+            "inputs": self.inputs,
+            "loaded": self.loaded,
+            "skipped": self.skipped,
+            "quarantined": self.quarantined,
+            "totals": self.totals,
+            "exit_code": self.exit_code,
+        }
+
+
+def new_run_id(prefix: str = "cli") -> str:
+    return f"{prefix}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}"
+
+
+def plan_batches(inputs: list[str], batch_size: int = 200) -> list[list[str]]:
+    """Split the discovered input files into batches of at most ``batch_size`` files."""
+    files = [str(p) for p in discover(inputs)]
+    return [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
+
+
+def _skip_hashes(path: Path, classifier: TurnClassifier, policy: Policy) -> set[str]:
+    if not path.exists():
+        return set()
+    con = warehouse.connect(path, read_only=True)
+    try:
+        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        return warehouse.loaded_hashes(con, classifier.version, policy.version) if "calls" in tables else set()
+    finally:
+        con.close()
+
+
+def analyze_batch(files: list[str], options: JobOptions) -> BatchResult:
+    classifier, policy = options.models()
+    skip = _skip_hashes(options.warehouse, classifier, policy)
+    return analyze_inputs([Path(f) for f in files], classifier, policy, skip, options.progress)
+
+
+def stage_batch(files: list[str], staging_dir: str | Path, options: JobOptions) -> str:
+    """Analyse one batch and stage its rows as Parquet in ``staging_dir``; returns that folder."""
+    result = analyze_batch(files, options)
+    rows = warehouse.rows_for(result.analyses, result.quarantined, _now())
+    folder = write_rows(rows, staging_dir)
+    (folder / "counts.txt").write_text(f"{result.inputs} {result.skipped}\n")
+    return str(folder)
+
+
+def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at: datetime | None = None) -> RunReport:
+    """Load staged batches into the warehouse, one transaction per batch, and record the run."""
+    report = RunReport(run_id, options.warehouse)
+    con = warehouse.connect(options.warehouse)
+    try:
+        warehouse.apply_schema(con)
+        for folder in folders:
+            rows = read_rows(folder)
+            report.loaded += warehouse.load_rows(con, rows)
+            counts = (Path(folder) / "counts.txt").read_text().split()
+            report.inputs += int(counts[0])
+            report.skipped += int(counts[1])
+            quarantine = rows.get("quarantine")
+            if quarantine is not None:
+                report.quarantined += [
+                    {"source": r.source, "stage": r.stage, "reason": r.reason} for r in quarantine.itertuples()
+                ]
+        report.totals = warehouse.totals(con)
+        warehouse.record_run(
+            con,
+            {
+                "run_id": run_id,
+                "started_at": started_at or _now(),
+                "finished_at": _now(),
+                "inputs": report.inputs,
+                "loaded": report.loaded,
+                "skipped": report.skipped,
+                "quarantined": len(report.quarantined),
+                "exit_code": report.exit_code,
+            },
+        )
+    finally:
+        con.close()
+    return report
+
+
+def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> RunReport:
+    """The whole job in one process: what ``empathy-dial run`` does."""
+    started = _now()
+    run_id = run_id or new_run_id()
+    options.models()  # fail early on a bad policy or classifier, before any work
+    staging = Path(tempfile.mkdtemp(prefix="empathy-dial-"))
+    try:
+        folders = [
+            stage_batch(batch, staging / f"batch-{n:05d}", options)
+            for n, batch in enumerate(plan_batches(inputs, batch_size=10_000))
+        ]
+        return load_staged(folders, run_id, options, started)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,36 @@
+"""Human-readable run summaries for the command line and the demo."""
+
+from __future__ import annotations
+
+from .jobs import RunReport
+from .labels import OUTCOMES
+
+
+def format_run(report: RunReport, max_quarantine_lines: int = 20) -> str:
+    t = report.totals
+    score = "n/a" if t.get("dosing_score") is None else f"{t['dosing_score']:.2f}"
+    outcomes = t.get("outcomes", {})
+    lines = [
+        f"Empathy Dial run {report.run_id}",
+        f"  this run   : {report.inputs} inputs, {report.loaded} calls loaded, "
+        f"{report.skipped} unchanged (skipped), {len(report.quarantined)} quarantined",
+        f"  warehouse  : {report.warehouse}",
+        f"  contents   : {t.get('calls', 0)} calls, {t.get('turns', 0)} turns, "
+        f"{t.get('quarantined', 0)} quarantined inputs",
+        f"  dosing score: {score}  (appropriate agent turns / judged agent turns)",
+        "  outcomes   : " + ", ".join(f"{o} {outcomes.get(o, 0)}" for o in OUTCOMES),
+    ]
+    if report.quarantined:
+        lines.append("Quarantined in this run (fix the input and run again):")
+        for q in report.quarantined[:max_quarantine_lines]:
+            lines.append(f"  - [{q['stage']}] {q['reason']}")
+        if len(report.quarantined) > max_quarantine_lines:
+            lines.append(f"  ... and {len(report.quarantined) - max_quarantine_lines} more (table quarantine)")
+    lines += [
+        "Next:",
+        "  empathy-dial analyze FILE.call.json          one call, turn by turn, with explanations",
+        f'  empathy-dial query "SELECT * FROM agent_daily" --warehouse {report.warehouse}',
+        "  any DuckDB client can open the warehouse file read-only (tables calls, turns, quarantine;",
+        "  views call_metrics, agent_daily)",
+    ]
+    return "\n".join(lines)

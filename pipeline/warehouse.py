@@ -1,0 +1,209 @@
+"""The DuckDB warehouse: schema from ``sql/``, whole-call replacing loads, run bookkeeping.
+
+DuckDB has one writer per file. Every write here goes through :func:`load_rows`, inside one
+transaction, so a failed or interrupted load leaves the warehouse as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from .metrics import METRIC_COLUMNS
+from .records import CallAnalysis, Quarantined
+
+log = logging.getLogger(__name__)
+
+WAREHOUSE_ENV = "EMPATHY_DIAL_WAREHOUSE"
+DEFAULT_WAREHOUSE = "var/warehouse.duckdb"
+SQL_DIR_ENV = "EMPATHY_DIAL_SQL_DIR"
+TABLES = ("calls", "turns", "call_facts", "quarantine")
+RUN_COLUMNS = ("run_id", "started_at", "finished_at", "inputs", "loaded", "skipped", "quarantined", "exit_code")
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or written; the message says which file and why."""
+
+
+def default_path() -> Path:
+    return Path(os.environ.get(WAREHOUSE_ENV, DEFAULT_WAREHOUSE))
+
+
+def sql_dir() -> Path:
+    """The ``sql/`` folder at the repository root (or ``$EMPATHY_DIAL_SQL_DIR``)."""
+    configured = os.environ.get(SQL_DIR_ENV)
+    path = Path(configured) if configured else Path(__file__).resolve().parent.parent / "sql"
+    if not path.is_dir():
+        raise WarehouseError(f"schema folder {path} not found; set {SQL_DIR_ENV} to the project's sql/ folder")
+    return path
+
+
+def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file; a missing file is created (unless ``read_only``)."""
+    path = Path(path)
+    try:
+        if not read_only:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        return duckdb.connect(str(path), read_only=read_only)
+    except (duckdb.Error, OSError) as exc:
+        raise WarehouseError(f"cannot open warehouse {path}: {exc}") from None
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Apply every ``sql/*.sql`` file in name order. Idempotent; returns the files applied."""
+    applied = []
+    for file in sorted(sql_dir().glob("*.sql")):
+        con.execute(file.read_text(encoding="utf-8"))
+        applied.append(file.name)
+    return applied
+
+
+def loaded_hashes(con: duckdb.DuckDBPyConnection, model_version: str, policy_version: str) -> set[str]:
+    """Content hashes already loaded with this model and policy: re-running them is a no-op."""
+    rows = con.execute(
+        "SELECT source_sha256 FROM calls WHERE model_version = ? AND policy_version = ?",
+        [model_version, policy_version],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def rows_for(analyses: Sequence[CallAnalysis], quarantined: Sequence[Quarantined], now: datetime) -> dict[str, pd.DataFrame]:
+    """Turn analysed calls and quarantine records into one data frame per table."""
+    calls, turns, facts = [], [], []
+    for a in analyses:
+        c = a.call
+        calls.append(
+            {
+                "call_id": c.call_id,
+                "started_at": _utc(c.started_at),
+                "agent_id": c.agent_id,
+                "team": c.team,
+                "queue": c.queue,
+                "language": c.language,
+                "duration_s": a.metrics["duration_s"],
+                "source": a.source.path,
+                "source_sha256": a.source.sha256,
+                "model_version": a.model_version,
+                "policy_version": a.policy_version,
+                "loaded_at": now,
+                "extra": json.dumps(c.extra, ensure_ascii=False, sort_keys=True),
+            }
+        )
+        facts.append({"call_id": c.call_id, **{k: a.metrics[k] for k in METRIC_COLUMNS}})
+        for lt in a.turns:
+            label = lt.customer or lt.agent
+            turns.append(
+                {
+                    "call_id": c.call_id,
+                    "turn_index": lt.index,
+                    "speaker": lt.turn.speaker,
+                    "start_s": lt.turn.start,
+                    "end_s": lt.turn.end,
+                    "text": lt.turn.text,
+                    "customer_state": lt.customer.state if lt.customer else None,
+                    "agent_mode": lt.agent.mode if lt.agent else None,
+                    "tags": list(lt.agent.tags) if lt.agent else None,
+                    "proba": json.dumps(label.proba) if label else None,
+                    "outcome": lt.judgement.outcome if lt.judgement else None,
+                    "explanation": lt.judgement.explanation if lt.judgement else None,
+                    "context_turn": lt.judgement.context_turn if lt.judgement else None,
+                    "policy_rule": lt.judgement.rule if lt.judgement else None,
+                }
+            )
+    quarantine = [
+        {"source": q.source, "reason": q.reason, "stage": q.stage, "at": now, "source_sha256": q.sha256}
+        for q in quarantined
+    ]
+    return {
+        "calls": pd.DataFrame(calls),
+        "turns": pd.DataFrame(turns),
+        "call_facts": pd.DataFrame(facts),
+        "quarantine": pd.DataFrame(quarantine),
+    }
+
+
+def load_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame]) -> int:
+    """Write one batch in one transaction: each call replaced whole, quarantine upserted.
+
+    A source that loads now leaves the quarantine. Returns the number of calls written.
+    """
+    calls, quarantine = rows.get("calls"), rows.get("quarantine")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if calls is not None and not calls.empty:
+            con.register("batch_calls", calls)
+            for table in ("turns", "call_facts", "calls"):
+                con.execute(f"DELETE FROM {table} WHERE call_id IN (SELECT call_id FROM batch_calls)")
+            con.execute("DELETE FROM quarantine WHERE source IN (SELECT source FROM batch_calls)")
+            for table in ("calls", "call_facts", "turns"):
+                frame = rows.get(table)
+                if frame is not None and not frame.empty:
+                    con.register(f"batch_{table}", frame)
+                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch_{table}")
+        if quarantine is not None and not quarantine.empty:
+            con.register("batch_quarantine", quarantine)
+            con.execute("DELETE FROM quarantine WHERE source IN (SELECT source FROM batch_quarantine)")
+            con.execute("INSERT INTO quarantine BY NAME SELECT * FROM batch_quarantine")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        for table in TABLES:
+            try:
+                con.unregister(f"batch_{table}")
+            except duckdb.Error:
+                pass
+    return 0 if calls is None else len(calls)
+
+
+def record_run(con: duckdb.DuckDBPyConnection, run: dict[str, Any]) -> None:
+    """Insert or replace the bookkeeping row of one run."""
+    values = [run.get(c) for c in RUN_COLUMNS]
+    con.execute("DELETE FROM runs WHERE run_id = ?", [run["run_id"]])
+    con.execute(f"INSERT INTO runs ({', '.join(RUN_COLUMNS)}) VALUES ({', '.join('?' * len(RUN_COLUMNS))})", values)
+
+
+def totals(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Headline figures over the whole warehouse, for run summaries."""
+    calls, turns, quarantined = con.execute(
+        "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM turns), (SELECT count(*) FROM quarantine)"
+    ).fetchone() or (0, 0, 0)
+    outcomes = dict(
+        con.execute(
+            "SELECT outcome, count(*) FROM turns WHERE outcome IS NOT NULL GROUP BY outcome ORDER BY outcome"
+        ).fetchall()
+    )
+    judged = sum(outcomes.values())
+    return {
+        "calls": calls,
+        "turns": turns,
+        "quarantined": quarantined,
+        "outcomes": outcomes,
+        "dosing_score": round(outcomes.get("appropriate", 0) / judged, 4) if judged else None,
+    }
+
+
+def row_counts(con: duckdb.DuckDBPyConnection, tables: Iterable[str] = TABLES) -> dict[str, int]:
+    counts = {}
+    for table in tables:
+        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()
+        counts[table] = row[0] if row else 0
+    return counts
+
+
+def _utc(timestamp: str | None) -> datetime | None:
+    if timestamp is None:
+        return None
+    parsed = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(UTC).replace(tzinfo=None)
+    return parsed
