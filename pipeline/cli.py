@@ -52,7 +52,12 @@ def _parser() -> argparse.ArgumentParser:
 
     r = sub.add_parser("run", help="analyse transcripts into the warehouse (the nightly job)")
     r.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders of transcripts")
-    r.add_argument("--warehouse", type=Path, default=None, help=f"DuckDB file (default: ${warehouse.WAREHOUSE_ENV} or {warehouse.DEFAULT_WAREHOUSE})")
+    r.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help=f"DuckDB file (default: ${warehouse.WAREHOUSE_ENV} or {warehouse.DEFAULT_WAREHOUSE})",
+    )
     r.add_argument("--json", action="store_true", help="print the run report as JSON instead of a summary")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     models(r)

@@ -20,7 +20,7 @@ MODE_PRIORITY = (
     ("empathy", "empathic"),
     ("solution", "solution"),
 )
-AGENT_MODES = tuple(mode for _, mode in MODE_PRIORITY) + ("other",)
+AGENT_MODES = (*tuple(mode for _, mode in MODE_PRIORITY), "other")
 
 OUTCOMES = ("appropriate", "missed_empathy", "over_empathy", "missing_boundary", "dismissive")
 

@@ -6,6 +6,7 @@ SQL marts only roll it up.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,13 +15,35 @@ from .policy import Episode
 from .records import Judgement, Turn
 
 METRIC_COLUMNS = (
-    "duration_s", "n_turns", "agent_turns", "customer_turns", "judged_turns", "appropriate",
-    "dosing_score", "empathy_opportunities", "empathy_hits", "empathy_hit_rate",
-    "missed_empathy", "over_empathy", "missing_boundary", "dismissive",
-    "aggression_turns", "aggression_episodes", "first_aggression_at_s", "boundary_set",
-    "episodes_with_boundary", "seconds_to_boundary", "peak_customer_state",
-    "final_customer_state", "deescalated", "agent_talk_share", "customer_talk_share",
-    "silence_share", "longest_silence_s", "overlap_count", "turns_per_minute",
+    "duration_s",
+    "n_turns",
+    "agent_turns",
+    "customer_turns",
+    "judged_turns",
+    "appropriate",
+    "dosing_score",
+    "empathy_opportunities",
+    "empathy_hits",
+    "empathy_hit_rate",
+    "missed_empathy",
+    "over_empathy",
+    "missing_boundary",
+    "dismissive",
+    "aggression_turns",
+    "aggression_episodes",
+    "first_aggression_at_s",
+    "boundary_set",
+    "episodes_with_boundary",
+    "seconds_to_boundary",
+    "peak_customer_state",
+    "final_customer_state",
+    "deescalated",
+    "agent_talk_share",
+    "customer_talk_share",
+    "silence_share",
+    "longest_silence_s",
+    "overlap_count",
+    "turns_per_minute",
 )
 
 
@@ -112,9 +135,7 @@ def _shape(turns: Sequence[Turn]) -> dict[str, Any]:
     for t in sorted(turns, key=lambda t: t.start):
         longest_silence = max(longest_silence, t.start - reach)
         reach = max(reach, t.end)
-    overlaps = sum(
-        1 for prev, cur in zip(turns, turns[1:], strict=False) if cur.speaker != prev.speaker and cur.start < prev.end
-    )
+    overlaps = sum(1 for prev, cur in itertools.pairwise(turns) if cur.speaker != prev.speaker and cur.start < prev.end)
     return {
         "duration_s": round(duration, 3),
         "n_turns": len(turns),

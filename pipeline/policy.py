@@ -19,10 +19,19 @@ from .labels import AGENT_TAGS, CUSTOMER_STATES, OUTCOMES
 from .records import Judgement
 
 POLICY_ENV = "EMPATHY_DIAL_POLICY"
-STATES = CUSTOMER_STATES + ("any",)
+STATES = (*CUSTOMER_STATES, "any")
 CONDITIONS = {
-    "name", "state", "any_tags", "no_tags", "repeat", "first_response", "boundary_in_episode",
-    "empathy_in_episode", "min_aggressive_turns", "outcome", "explain",
+    "name",
+    "state",
+    "any_tags",
+    "no_tags",
+    "repeat",
+    "first_response",
+    "boundary_in_episode",
+    "empathy_in_episode",
+    "min_aggressive_turns",
+    "outcome",
+    "explain",
 }
 
 
@@ -114,7 +123,9 @@ def _parse_rule(raw: dict[str, Any], where: str) -> Rule:
     try:
         raw["explain"].format(**_PLACEHOLDERS)
     except (KeyError, IndexError, ValueError) as exc:
-        raise PolicyError(f"{where}: field 'explain': unknown placeholder {exc}; allowed: {sorted(_PLACEHOLDERS)}") from None
+        raise PolicyError(
+            f"{where}: field 'explain': unknown placeholder {exc}; allowed: {sorted(_PLACEHOLDERS)}"
+        ) from None
     return Rule(
         name=str(raw.get("name", where)),
         outcome=raw["outcome"],
@@ -178,18 +189,15 @@ def judge_call(turns: Sequence[PolicyTurn], policy: Policy) -> PolicyResult:
 
     for turn in turns:
         if turn.speaker == "customer":
-            recent = customer[-n:]
-            for kind in ("frustrated", "aggressive"):
-                if turn.state != kind:
-                    continue
-                if kind in open_episode and any(t.state == kind for t in recent):
-                    episode = open_episode[kind]
-                else:
-                    episode = Episode(kind, turn.index, turn.start)
-                    open_episode[kind] = episode
-                    episodes.append(episode)
-                episode.customer_turns.append(turn.index)
-                episode_of[turn.index] = episode
+            kind = turn.state
+            if kind in ("frustrated", "aggressive"):
+                current = open_episode.get(kind)
+                if current is None or not any(t.state == kind for t in customer[-n:]):
+                    current = Episode(kind, turn.index, turn.start)
+                    open_episode[kind] = current
+                    episodes.append(current)
+                current.customer_turns.append(turn.index)
+                episode_of[turn.index] = current
             customer.append(turn)
             continue
 
@@ -242,18 +250,20 @@ def _first_match(
         if not rule.tags_match(turn.tags):
             continue
         if rule.repeat > 1:
-            previous = history[-(rule.repeat - 1):]
+            previous = history[-(rule.repeat - 1) :]
             if len(previous) < rule.repeat - 1 or not all(rule.tags_match(t.tags) for t in previous):
                 continue
         if rule.first_response is not None and (episode is not None and not episode.agent_turns) != rule.first_response:
             continue
-        if rule.boundary_in_episode is not None and (
-            episode is not None and episode.boundary_index is not None
-        ) != rule.boundary_in_episode:
+        if (
+            rule.boundary_in_episode is not None
+            and (episode is not None and episode.boundary_index is not None) != rule.boundary_in_episode
+        ):
             continue
-        if rule.empathy_in_episode is not None and (
-            episode is not None and episode.empathy_index is not None
-        ) != rule.empathy_in_episode:
+        if (
+            rule.empathy_in_episode is not None
+            and (episode is not None and episode.empathy_index is not None) != rule.empathy_in_episode
+        ):
             continue
         if rule.min_aggressive_turns and (
             episode is None or episode.kind != "aggressive" or len(episode.customer_turns) < rule.min_aggressive_turns

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import re
 
-_SPOKEN_DIGITS = (
-    "nul|een|twee|drie|vier|vijf|zes|zeven|acht|negen|"
-    "zero|oh|one|two|three|four|five|six|seven|eight|nine"
-)
+_SPOKEN_DIGITS = "nul|een|twee|drie|vier|vijf|zes|zeven|acht|negen|zero|oh|one|two|three|four|five|six|seven|eight|nine"
 
 # Order matters: the most specific patterns run first.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (

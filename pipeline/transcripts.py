@@ -110,9 +110,7 @@ def _parse_turn(raw: Any, where: str, source: str) -> Turn:
         raise TranscriptError(source, where, "must be a JSON object")
     speaker = raw.get("speaker")
     if not isinstance(speaker, str) or speaker.strip().lower() not in SPEAKERS:
-        raise TranscriptError(
-            source, f"{where}.speaker", f"must be one of {', '.join(SPEAKERS)} (got {speaker!r})"
-        )
+        raise TranscriptError(source, f"{where}.speaker", f"must be one of {', '.join(SPEAKERS)} (got {speaker!r})")
     start = _seconds(raw.get("start"), f"{where}.start", source)
     end = _seconds(raw.get("end"), f"{where}.end", source)
     if end < start:

@@ -6,6 +6,7 @@ transaction, so a failed or interrupted load leaves the warehouse as it was.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -75,7 +76,9 @@ def loaded_hashes(con: duckdb.DuckDBPyConnection, model_version: str, policy_ver
     return {r[0] for r in rows}
 
 
-def rows_for(analyses: Sequence[CallAnalysis], quarantined: Sequence[Quarantined], now: datetime) -> dict[str, pd.DataFrame]:
+def rows_for(
+    analyses: Sequence[CallAnalysis], quarantined: Sequence[Quarantined], now: datetime
+) -> dict[str, pd.DataFrame]:
     """Turn analysed calls and quarantine records into one data frame per table."""
     calls, turns, facts = [], [], []
     for a in analyses:
@@ -158,10 +161,8 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame]) -> 
         raise
     finally:
         for table in TABLES:
-            try:
+            with contextlib.suppress(duckdb.Error):
                 con.unregister(f"batch_{table}")
-            except duckdb.Error:
-                pass
     return 0 if calls is None else len(calls)
 
 
