@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from . import warehouse
 from .batch import BatchResult, analyze_inputs
 from .classify import TurnClassifier, load_classifier
@@ -106,8 +108,9 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
     con = warehouse.connect(options.warehouse)
     try:
         warehouse.apply_schema(con)
+        first_source: dict[str, str] = {}
         for folder in folders:
-            rows = read_rows(folder)
+            rows = _drop_repeated_calls(read_rows(folder), first_source)
             report.loaded += warehouse.load_rows(con, rows)
             counts = (Path(folder) / "counts.txt").read_text().split()
             report.inputs += int(counts[0])
@@ -134,6 +137,40 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
     finally:
         con.close()
     return report
+
+
+def _drop_repeated_calls(rows: dict[str, pd.DataFrame], first_source: dict[str, str]) -> dict[str, pd.DataFrame]:
+    """Quarantine calls whose call_id an earlier batch of this run already had.
+
+    Within a batch ``analyze_inputs`` does this; across mapped batches only the loader can.
+    """
+    calls = rows.get("calls")
+    if calls is None or calls.empty:
+        return rows
+    repeated = calls["call_id"].map(lambda cid: cid in first_source)
+    for cid, source in zip(calls["call_id"][~repeated], calls["source"][~repeated], strict=True):
+        first_source[cid] = source
+    if not repeated.any():
+        return rows
+    dropped = calls[repeated]
+    quarantine = pd.DataFrame(
+        {
+            "source": dropped["source"],
+            "reason": [
+                f"{src}: field 'call_id': must be unique in a run; {cid!r} was already read from {first_source[cid]}"
+                for src, cid in zip(dropped["source"], dropped["call_id"], strict=True)
+            ],
+            "stage": "validate",
+            "at": _now(),
+            "source_sha256": dropped["source_sha256"],
+        }
+    )
+    ids = set(dropped["call_id"])
+    kept = {name: frame[~frame["call_id"].isin(ids)] if "call_id" in frame else frame for name, frame in rows.items()}
+    kept["calls"] = calls[~repeated]
+    previous = rows.get("quarantine")
+    kept["quarantine"] = quarantine if previous is None or previous.empty else pd.concat([previous, quarantine])
+    return kept
 
 
 def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> RunReport:
