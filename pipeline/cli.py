@@ -15,7 +15,8 @@ import duckdb
 
 from . import __version__, warehouse
 from .analysis import analysis_report, analyze_call
-from .classify import CLASSIFIERS, load_classifier
+from .classify import DEFAULT_CLASSIFIER, load_classifier
+from .classify.trained import ModelLoadError
 from .jobs import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, JobOptions, run
 from .policy import Policy, PolicyError
 from .records import Quarantined
@@ -24,6 +25,7 @@ from .transcripts import read_transcripts
 
 log = logging.getLogger("pipeline")
 ROLES = ("agent", "customer")
+CLASSIFIER_HELP = "model (trained, pinned in models/pinned.toml; default), cues (rule-based), or an artifact folder"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -35,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.func(args))
-    except (PolicyError, warehouse.WarehouseError, duckdb.Error, ValueError, OSError) as exc:
+    except (PolicyError, ModelLoadError, warehouse.WarehouseError, duckdb.Error, ValueError, OSError) as exc:
         print(f"empathy-dial: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -48,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def models(cmd: argparse.ArgumentParser) -> None:
         cmd.add_argument("--policy", help="dosing policy TOML file (default: $EMPATHY_DIAL_POLICY or the packaged one)")
-        cmd.add_argument("--classifier", default="cues", choices=CLASSIFIERS, help="turn classifier (default: cues)")
+        cmd.add_argument("--classifier", default=DEFAULT_CLASSIFIER, help=CLASSIFIER_HELP)
 
     r = sub.add_parser("run", help="analyse transcripts into the warehouse (the nightly job)")
     r.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders of transcripts")
@@ -66,13 +68,29 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("score", help="label turns: JSON lines in, JSON lines out")
     s.add_argument("--input", default="-", help="file of JSON lines, or - for stdin (default)")
     s.add_argument("--output", default="-", help="file to write, or - for stdout (default)")
-    s.add_argument("--classifier", default="cues", choices=CLASSIFIERS, help="turn classifier (default: cues)")
+    s.add_argument("--classifier", default=DEFAULT_CLASSIFIER, help=CLASSIFIER_HELP)
     s.set_defaults(func=_score)
 
     a = sub.add_parser("analyze", help="print one JSON report for a call transcript")
     a.add_argument("file", type=Path, metavar="FILE.call.json")
     models(a)
     a.set_defaults(func=_analyze)
+
+    t = sub.add_parser("train", help="train the classifiers; promote them only if not worse than the pinned ones")
+    t.add_argument("--corpus", type=Path, nargs="*", help="labelled JSON lines (default: models/data/corpus/*.jsonl)")
+    t.add_argument("--out", type=Path, default=None, help="artifacts folder (default: models/artifacts)")
+    t.add_argument("--version", default=None, help="artifact version (default: tfidf-lr-DATE-DATAHASH)")
+    t.add_argument("--seed", type=int, default=13)
+    t.add_argument("--warehouse", type=Path, default=None, help="also learn from the feedback table of this warehouse")
+    t.add_argument("--no-promote", action="store_true", help="never change models/pinned.toml")
+    t.add_argument("--max-train", type=int, default=None, help="use at most N training turns per role (quick runs)")
+    t.set_defaults(func=_train)
+
+    e = sub.add_parser("evaluate", help="measure a classifier on labelled turns (score format plus gold fields)")
+    e.add_argument("--data", type=Path, required=True, help="JSON lines with customer_state or tags/agent_mode")
+    e.add_argument("--classifier", default=DEFAULT_CLASSIFIER, help=CLASSIFIER_HELP)
+    e.add_argument("--format", choices=("md", "json"), default="md")
+    e.set_defaults(func=_evaluate)
 
     q = sub.add_parser("query", help="run a read-only SQL query on the warehouse and print the result")
     q.add_argument("sql")
@@ -151,6 +169,33 @@ def _analyze(args: argparse.Namespace) -> int:
         for report in reports:
             print(json.dumps(report, ensure_ascii=False, default=str))
     return EXIT_QUARANTINED if failed else EXIT_OK
+
+
+def _train(args: argparse.Namespace) -> int:
+    from .modeling.train import TrainOptions, train
+
+    defaults = TrainOptions()
+    options = TrainOptions(
+        corpus=tuple(args.corpus) if args.corpus else defaults.corpus,
+        out_dir=args.out or defaults.out_dir,
+        version=args.version,
+        seed=args.seed,
+        warehouse=args.warehouse or (warehouse.default_path() if warehouse.default_path().exists() else None),
+        promote=not args.no_promote,
+        max_train=args.max_train,
+    )
+    result = train(options)
+    print(json.dumps(result, indent=2))
+    return EXIT_OK
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from .modeling.corpus import read_examples
+    from .modeling.evaluate import evaluate, report_markdown
+
+    report = evaluate(load_classifier(args.classifier), read_examples([args.data]))
+    print(json.dumps(report, indent=2) if args.format == "json" else report_markdown(report))
+    return EXIT_OK
 
 
 def _query(args: argparse.Namespace) -> int:

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import warehouse
 from .batch import BatchResult, analyze_inputs
-from .classify import TurnClassifier, load_classifier
+from .classify import DEFAULT_CLASSIFIER, TurnClassifier, load_classifier
 from .ingest import discover
 from .policy import Policy
 from .staging import read_rows, write_rows
@@ -31,7 +31,7 @@ EXIT_OK, EXIT_FAILED, EXIT_QUARANTINED = 0, 1, 3
 @dataclass(frozen=True)
 class JobOptions:
     warehouse: Path = field(default_factory=warehouse.default_path)
-    classifier: str = "cues"
+    classifier: str = DEFAULT_CLASSIFIER
     policy: str | None = None
     progress: bool | None = None
 

@@ -26,16 +26,27 @@ class TurnClassifier(Protocol):
     def label_agent(self, texts: Sequence[str]) -> list[AgentLabel]: ...
 
 
-CLASSIFIERS = ("cues",)
+CLASSIFIERS = ("model", "cues")
+DEFAULT_CLASSIFIER = "model"
 
 
-def load_classifier(name: str = "cues") -> TurnClassifier:
-    """Return the classifier called ``name``; raise ``ValueError`` listing the known ones."""
+def load_classifier(name: str = DEFAULT_CLASSIFIER) -> TurnClassifier:
+    """Return a classifier; raise ``ValueError`` listing the known ones.
+
+    ``model``: the trained scikit-learn pipelines, version pinned in ``models/pinned.toml``;
+    a path to an artifact folder loads that artifact; ``cues``: the rule-based first version.
+    """
     if name == "cues":
         from .cues import CueClassifier
 
         return CueClassifier.default()
-    raise ValueError(f"unknown classifier {name!r}; known classifiers: {', '.join(CLASSIFIERS)}")
+    from .trained import TrainedClassifier
+
+    if name == "model":
+        return TrainedClassifier.pinned()
+    if "/" in name or name.startswith("."):
+        return TrainedClassifier.load(name)
+    raise ValueError(f"unknown classifier {name!r}; use one of {', '.join(CLASSIFIERS)} or an artifact folder")
 
 
-__all__ = ["CLASSIFIERS", "TurnClassifier", "load_classifier"]
+__all__ = ["CLASSIFIERS", "DEFAULT_CLASSIFIER", "TurnClassifier", "load_classifier"]

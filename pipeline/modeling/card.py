@@ -1,0 +1,89 @@
+"""MODEL_CARD.md, written from the measured metadata of one artifact."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .evaluate import report_markdown
+
+TARGETS = {"customer_state": 0.90, "empathy": 0.90, "boundary": 0.90, "dismissive": 0.90, "commiseration": 0.80}
+
+
+def model_card(meta: dict[str, Any]) -> str:
+    test = meta["scores"]["test"]
+    dist = meta["distribution"]
+    lines = [
+        f"# Model card: `{meta['version']}`",
+        "",
+        "Two scikit-learn pipelines from raw turn text to labels (DOMAIN.md): `customer_state` (3 classes, "
+        "logistic regression) and the agent behaviour tags (one-vs-rest logistic regression, thresholds tuned "
+        "per tag on the dev split); `agent_mode` is derived from the tags. Features: TF-IDF of word 1-2-grams "
+        "and within-word character 3-4-grams of normalised text (lowercase, no accents or punctuation).",
+        "",
+        "## Provenance",
+        "",
+        f"- created {meta['created_at']}, code `{meta['code_version']}`, data sha256 `{meta['data_sha256'][:16]}...`",
+        f"- libraries: {', '.join(f'{k} {v}' for k, v in meta['libraries'].items())}",
+        f"- corpus: {', '.join(meta['corpus_files'])}",
+        f"- feedback examples from the warehouse: {meta['feedback_examples']}",
+        f"- split sizes (grouped by paraphrase family and shared text): {meta['split_sizes']}",
+        f"- thresholds: {meta['thresholds']}",
+        f"- parameters: {meta['params']}",
+        "",
+        "## Label distribution (whole corpus)",
+        "",
+        f"- customer_state: {dist['customer_state']}",
+        f"- agent tags (turns carrying each; `(none)` = no tag): {dist['agent_tags']}",
+        f"- language: {dist['lang']}",
+        "",
+        "## Scores on the held-out test split",
+        "",
+        report_markdown(test),
+        "## Targets",
+        "",
+        "| label | target F1 | measured | met |",
+        "|---|---|---|---|",
+    ]
+    for label, target in TARGETS.items():
+        value = (
+            test["customer_state"]["macro_f1"]
+            if label == "customer_state"
+            else test["agent_tags"]["per_tag"][label]["f1"]
+        )
+        lines.append(f"| {label} | {target:.2f} | {value:.3f} | {'yes' if value >= target else 'no'} |")
+    comparison = meta.get("comparison", {})
+    lines += [
+        "",
+        "## Champion / challenger",
+        "",
+        f"Champion: `{comparison.get('champion')}`. "
+        f"Decision: {'promote' if comparison.get('promote') else 'keep champion'} "
+        f"({comparison.get('reason')}). Challenger: {comparison.get('challenger_scores')}; "
+        f"champion: {comparison.get('champion_scores')}.",
+        "",
+        "## Known weaknesses",
+        "",
+        "- Trained and tested on a corpus written for this project (synthetic, one group of writers); the "
+        "test split shares their style, so scores on calls and public data written by others will be lower. "
+        "Measure on your own labelled calls with `empathy-dial evaluate --data FILE.jsonl`.",
+    ]
+    weak = [f"`{tag}` (F1 {v['f1']:.2f})" for tag, v in test["agent_tags"]["per_tag"].items() if v["f1"] < 0.9] + [
+        f"`{s}` (F1 {v['f1']:.2f})" for s, v in test["customer_state"]["per_label"].items() if v["f1"] < 0.9
+    ]
+    if weak:
+        lines.append("- Below 0.90 F1 on the test split: " + ", ".join(weak) + ".")
+    lines += [
+        "- Bag-of-n-grams: sarcasm, negation over long distances and context from earlier turns are not seen; "
+        "each turn is labelled on its own text.",
+        "- Dutch and English only; other languages fall back to character n-gram overlap and are unreliable.",
+        "",
+        "## Speed",
+        "",
+        "Measured by `benchmarks/classifier_speed.py`, which adds its figures here and to metadata.json.",
+        "",
+    ]
+    if "speed" in meta:
+        s = meta["speed"]
+        lines += [f"- {k}: {v}" for k, v in s.items()]
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,177 @@
+"""`empathy-dial train`: fit, tune, measure, save with skops, and promote only if not worse."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import platform
+import subprocess
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+import skops
+import skops.io as sio
+from sklearn.metrics import f1_score
+from sklearn.preprocessing import MultiLabelBinarizer
+
+from ..classify.trained import PINNED_FILE, ModelLoadError, TrainedClassifier, artifacts_dir, pinned_version
+from ..labels import AGENT_TAGS, CUSTOMER_STATES
+from .card import model_card
+from .corpus import Example, assign_splits, corpus_files, data_hash, distribution, read_examples
+from .evaluate import evaluate
+from .features import agent_pipeline, customer_pipeline
+from .feedback import feedback_examples
+
+log = logging.getLogger(__name__)
+THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.05), 2)
+
+
+@dataclass(frozen=True)
+class TrainOptions:
+    corpus: tuple[Path, ...] = field(default_factory=lambda: tuple(corpus_files()))
+    out_dir: Path = field(default_factory=artifacts_dir)
+    version: str | None = None
+    seed: int = 13
+    c: float = 10.0
+    warehouse: Path | None = None
+    promote: bool = True
+    pin_file: Path = PINNED_FILE
+    max_train: int | None = None
+
+
+def train(options: TrainOptions) -> dict[str, Any]:
+    """Train both pipelines and write an artifact folder; returns the scores and the decision."""
+    examples = read_examples(options.corpus, require_family=True)
+    splits = assign_splits(examples)
+    parts: dict[str, list[Example]] = {
+        s: [e for e, t in zip(examples, splits, strict=True) if t == s] for s in ("train", "dev", "test")
+    }
+    feedback = feedback_examples(options.warehouse) if options.warehouse else []
+    train_set = _limit(parts["train"], options.max_train) + feedback
+    digest = data_hash(list(options.corpus))
+    version = options.version or f"tfidf-lr-{datetime.now(UTC):%Y%m%d}-{digest[:8]}"
+
+    customers = [e for e in train_set if e.role == "customer"]
+    customer = customer_pipeline(options.c, options.seed).fit(
+        [e.text for e in customers], [e.customer_state for e in customers]
+    )
+    agents = [e for e in train_set if e.role == "agent"]
+    binarizer = MultiLabelBinarizer(classes=list(AGENT_TAGS))
+    agent = agent_pipeline(options.c, options.seed).fit(
+        [e.text for e in agents], binarizer.fit_transform([e.tags for e in agents])
+    )
+    thresholds = tune_thresholds(agent, [e for e in parts["dev"] if e.role == "agent"])
+    metadata: dict[str, Any] = {
+        "version": version,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data_sha256": digest,
+        "corpus_files": [p.name for p in options.corpus],
+        "feedback_examples": len(feedback),
+        "code_version": _code_version(),
+        "libraries": {
+            "scikit-learn": sklearn.__version__,
+            "skops": skops.__version__,
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+        "labels": {"customer_state": list(CUSTOMER_STATES), "agent_tags": list(AGENT_TAGS)},
+        "thresholds": thresholds,
+        "params": {"C": options.c, "seed": options.seed, "max_train": options.max_train},
+        "split_sizes": {s: len(v) for s, v in parts.items()} | {"train_used": len(train_set)},
+    }
+    challenger = TrainedClassifier(version, customer, agent, thresholds, metadata)
+    metadata["scores"] = {"dev": evaluate(challenger, parts["dev"]), "test": evaluate(challenger, parts["test"])}
+    metadata["distribution"] = {k: dict(v) for k, v in distribution(examples).items()}
+    comparison = compare_with_champion(challenger, parts["test"], options.pin_file, options.out_dir)
+    metadata["comparison"] = comparison
+
+    folder = options.out_dir / version
+    folder.mkdir(parents=True, exist_ok=True)
+    sio.dump(customer, folder / "customer_state.skops", compression=zipfile.ZIP_DEFLATED)
+    sio.dump(agent, folder / "agent_tags.skops", compression=zipfile.ZIP_DEFLATED)
+    (folder / "metadata.json").write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (folder / "MODEL_CARD.md").write_text(model_card(metadata), encoding="utf-8")
+    promoted = options.promote and comparison["promote"]
+    if promoted:
+        options.pin_file.write_text(
+            "# The model version in use (a folder of models/artifacts); written by `empathy-dial train`\n"
+            "# when a challenger is not worse than the champion on the fixed test split.\n"
+            f'version = "{version}"\n',
+            encoding="utf-8",
+        )
+    return {
+        "version": version,
+        "folder": str(folder),
+        "promoted": promoted,
+        "comparison": comparison,
+        "test": _headline(metadata["scores"]["test"]),
+    }
+
+
+def tune_thresholds(agent: Any, dev: Sequence[Example]) -> dict[str, float]:
+    """Per tag, the probability threshold with the best F1 on the dev split."""
+    proba = agent.predict_proba([e.text for e in dev])
+    thresholds = {}
+    for j, tag in enumerate(AGENT_TAGS):
+        gold = np.array([tag in e.tags for e in dev])
+        scores = [f1_score(gold, proba[:, j] >= t, zero_division=0) for t in THRESHOLD_GRID]
+        thresholds[tag] = float(THRESHOLD_GRID[int(np.argmax(scores))])
+    return thresholds
+
+
+def compare_with_champion(
+    challenger: TrainedClassifier, test: Sequence[Example], pin_file: Path, out_dir: Path
+) -> dict[str, Any]:
+    """Champion/challenger on the fixed test split: promote only if no headline score drops."""
+    new = _headline(evaluate(challenger, test))
+    try:
+        champion = TrainedClassifier.load(out_dir / pinned_version(pin_file))
+    except ModelLoadError as exc:
+        return {"champion": None, "reason": f"no usable champion ({exc})", "challenger_scores": new, "promote": True}
+    old = _headline(evaluate(champion, test))
+    worse = [k for k in new if new[k] < old[k]]
+    return {
+        "champion": champion.version,
+        "champion_scores": old,
+        "challenger_scores": new,
+        "worse_on": worse,
+        "promote": not worse,
+        "reason": "not worse on any headline score" if not worse else f"worse on {', '.join(worse)}",
+    }
+
+
+def _headline(report: dict[str, Any]) -> dict[str, float]:
+    return {
+        "customer_state_macro_f1": report["customer_state"]["macro_f1"],
+        "agent_tags_macro_f1": report["agent_tags"]["macro_f1"],
+    }
+
+
+def _limit(examples: list[Example], n: int | None) -> list[Example]:
+    if n is None:
+        return examples
+    ranked = sorted(examples, key=lambda e: hashlib.sha256(e.id.encode()).hexdigest())
+    return [e for e in ranked if e.role == "customer"][:n] + [e for e in ranked if e.role == "agent"][:n]
+
+
+def _code_version() -> str:
+    from .. import __version__
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        commit = "unknown"
+    return f"{__version__}+{commit}"
