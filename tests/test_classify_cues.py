@@ -9,7 +9,7 @@ import pytest
 from pipeline.classify import load_classifier
 from pipeline.labels import AGENT_TAGS, CUSTOMER_STATES
 
-CLASSIFIER = load_classifier()
+CLASSIFIER = load_classifier("cues")
 
 
 @pytest.mark.parametrize(

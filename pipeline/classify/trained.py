@@ -18,14 +18,15 @@ from typing import Any
 import numpy as np
 import sklearn
 import skops.io as sio
+from skops.io.exceptions import UntrustedTypesFoundException
 
 from ..labels import AGENT_TAGS, agent_mode
 from ..records import AgentLabel, CustomerLabel
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 PINNED_FILE = MODELS_DIR / "pinned.toml"
-_TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.")
-_TRUSTED_NAMES = {"pipeline.classify.normalize.normalize"}
+# skops trusts scikit-learn, NumPy and SciPy types itself; the only extra one is our normaliser.
+TRUSTED_TYPES = {"pipeline.classify.normalize.normalize"}
 
 
 class ModelLoadError(RuntimeError):
@@ -49,14 +50,13 @@ def pinned_version(pin_file: Path = PINNED_FILE) -> str:
 
 
 def safe_load(path: Path) -> Any:
+    """Load a skops file, trusting scikit-learn's own types and this project's normaliser only."""
     try:
-        untrusted = sio.get_untrusted_types(file=path)
+        return sio.load(path, trusted=sorted(TRUSTED_TYPES))
+    except UntrustedTypesFoundException as exc:
+        raise ModelLoadError(f"{path}: refuses to load types outside scikit-learn/NumPy/SciPy: {exc}") from None
     except Exception as exc:
         raise ModelLoadError(f"{path}: not a readable skops artifact: {exc}") from None
-    refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES) and t not in _TRUSTED_NAMES]
-    if refused:
-        raise ModelLoadError(f"{path}: refuses to load types outside scikit-learn/NumPy/SciPy: {refused}")
-    return sio.load(path, trusted=untrusted)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ def text_features() -> FeatureUnion:
     """
     return FeatureUnion(
         [
-            ("words", TfidfVectorizer(preprocessor=normalize, ngram_range=(1, 2), sublinear_tf=True)),
+            ("words", TfidfVectorizer(preprocessor=normalize, ngram_range=(1, 2), min_df=2, sublinear_tf=True)),
             (
                 "chars",
                 TfidfVectorizer(

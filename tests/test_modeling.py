@@ -1,0 +1,172 @@
+"""The trained classifiers: corpus splits, training, persistence, champion/challenger, evaluate."""
+
+import json
+import shutil
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import pytest
+import skops.io as sio
+
+from pipeline.classify import load_classifier
+from pipeline.classify.normalize import normalize
+from pipeline.classify.trained import ModelLoadError, TrainedClassifier, artifacts_dir, pinned_version, safe_load
+from pipeline.cli import main
+from pipeline.labels import AGENT_TAGS, CUSTOMER_STATES
+from pipeline.modeling.corpus import assign_splits, corpus_files, read_examples
+from pipeline.modeling.feedback import feedback_examples
+from pipeline.modeling.train import TrainOptions, train
+
+EXAMPLES = read_examples(corpus_files(), require_family=True)
+
+
+def test_corpus_size_language_and_labels():
+    customers = [e for e in EXAMPLES if e.role == "customer"]
+    agents = [e for e in EXAMPLES if e.role == "agent"]
+    assert len(customers) >= 3000 and len(agents) >= 4000
+    assert sum(e.lang == "nl" for e in EXAMPLES) / len(EXAMPLES) >= 0.70
+    assert {e.customer_state for e in customers} == set(CUSTOMER_STATES)
+    assert {t for e in agents for t in e.tags} == set(AGENT_TAGS)
+    assert sum(e.form == "asr" for e in EXAMPLES) / len(EXAMPLES) >= 0.5
+
+
+def test_splits_never_share_a_family_or_a_text():
+    splits = assign_splits(EXAMPLES)
+    by_family, by_text = defaultdict(set), defaultdict(set)
+    for example, split in zip(EXAMPLES, splits, strict=True):
+        by_family[example.family].add(split)
+        by_text[normalize(example.text)].add(split)
+    assert all(len(s) == 1 for s in by_family.values())
+    assert all(len(s) == 1 for s in by_text.values())
+    shares = {s: splits.count(s) / len(splits) for s in ("train", "dev", "test")}
+    assert 0.62 < shares["train"] < 0.78 and 0.10 < shares["dev"] < 0.20 and 0.10 < shares["test"] < 0.20
+    assert assign_splits(EXAMPLES) == splits  # stable
+
+
+def test_pinned_model_loads_and_labels():
+    model = load_classifier()
+    assert model.version == pinned_version()
+    customer = model.label_customer(["hou je bek stomme idioot", "wanneer komt de monteur?"])
+    assert [c.state for c in customer] == ["aggressive", "neutral"]
+    assert all(abs(sum(c.proba.values()) - 1) < 1e-3 for c in customer)
+    agent = model.label_agent(["Wat vervelend voor u, ik boek het bedrag vandaag nog terug."])[0]
+    assert {"empathy", "solution"} <= set(agent.tags) and agent.mode == "empathic"
+    assert set(agent.proba) == set(AGENT_TAGS)
+
+
+@pytest.fixture
+def champion(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the pinned artifact and its pin file, so tests never touch models/."""
+    out = tmp_path / "artifacts"
+    version = pinned_version()
+    shutil.copytree(artifacts_dir() / version, out / version)
+    pin = tmp_path / "pinned.toml"
+    pin.write_text(f'version = "{version}"\n', encoding="utf-8")
+    return out, pin
+
+
+def test_a_weaker_challenger_is_not_promoted_and_training_is_reproducible(champion):
+    out, pin = champion
+    pinned_before = pin.read_text(encoding="utf-8")
+    options = TrainOptions(out_dir=out, pin_file=pin, version="tiny", max_train=300)
+    result = train(options)
+    assert result["promoted"] is False
+    assert result["comparison"]["champion"] == pinned_version()
+    assert result["comparison"]["worse_on"]
+    assert pin.read_text(encoding="utf-8") == pinned_before
+    folder = out / "tiny"
+    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    assert {"data_sha256", "code_version", "libraries", "labels", "thresholds", "scores", "comparison"} <= set(meta)
+    assert meta["labels"]["agent_tags"] == list(AGENT_TAGS)
+    card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "| dismissive |" in card and "Champion / challenger" in card and "Known weaknesses" in card
+    again = train(TrainOptions(out_dir=out, pin_file=pin, version="tiny-again", max_train=300))
+    assert again["test"] == result["test"]
+    meta2 = json.loads((out / "tiny-again" / "metadata.json").read_text(encoding="utf-8"))
+    assert meta2["thresholds"] == meta["thresholds"]
+    assert (
+        TrainedClassifier.load(folder).label_agent(["ik begrijp het"])[0].proba
+        == TrainedClassifier.load(out / "tiny-again").label_agent(["ik begrijp het"])[0].proba
+    )
+
+
+def test_loading_refuses_another_sklearn_version(champion):
+    out, _ = champion
+    folder = out / pinned_version()
+    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    meta["libraries"]["scikit-learn"] = "0.24.2"
+    (folder / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelLoadError) as err:
+        TrainedClassifier.load(folder)
+    assert "scikit-learn 0.24.2" in str(err.value) and "retrain" in str(err.value)
+
+
+class Untrusted:
+    pass
+
+
+def test_loading_refuses_types_outside_the_allowed_libraries(tmp_path: Path):
+    path = tmp_path / "evil.skops"
+    sio.dump({"x": Untrusted()}, path)
+    with pytest.raises(ModelLoadError) as err:
+        safe_load(path)
+    assert "Untrusted" in str(err.value)
+
+
+def test_evaluate_command_on_a_labelled_file(tmp_path: Path, capsys):
+    data = tmp_path / "gold.jsonl"
+    rows = [
+        {"id": 1, "role": "customer", "text": "jij bent echt een waardeloze sukkel", "customer_state": "aggressive"},
+        {
+            "id": 2,
+            "role": "customer",
+            "text": "ik wil graag weten wanneer mijn pakket komt",
+            "customer_state": "neutral",
+        },
+        {
+            "id": 3,
+            "role": "agent",
+            "text": "Dat snap ik, ik zet het meteen voor u recht.",
+            "tags": ["empathy", "solution"],
+        },
+        {"id": 4, "role": "agent", "text": "Niet mijn probleem, mevrouw.", "agent_mode": "dismissive"},
+    ]
+    data.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    assert main(["evaluate", "--data", str(data), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["model_version"] == pinned_version()
+    assert report["customer_state"]["n"] == 2 and report["agent_tags"]["n"] == 1 and report["agent_mode"]["n"] == 2
+    assert set(report["agent_tags"]["per_tag"]) == set(AGENT_TAGS)
+    assert main(["evaluate", "--data", str(data)]) == 0
+    assert "| aggressive |" in capsys.readouterr().out
+    data.write_text('{"role": "agent", "text": "x", "tags": ["hug"]}', encoding="utf-8")
+    assert main(["evaluate", "--data", str(data)]) == 1
+    assert "gold.jsonl:1: field 'tags'" in capsys.readouterr().err
+
+
+def test_feedback_corrections_become_training_examples(samples: Path, warehouse_path: Path):
+    assert main(["run", str(samples), "--warehouse", str(warehouse_path), "--no-progress"]) == 0
+    con = duckdb.connect(str(warehouse_path))
+    try:
+        customer, agent = con.execute(
+            "SELECT (SELECT min(call_id || '#' || turn_index) FROM turns WHERE speaker = 'customer'), "
+            "(SELECT min(call_id || '#' || turn_index) FROM turns WHERE speaker = 'agent')"
+        ).fetchone()
+        rows = [
+            (*customer.split("#"), "customer_state", "neutral", "qm-1", "2026-11-20 09:00:00"),
+            (*customer.split("#"), "customer_state", "frustrated", "qm-2", "2026-11-21 09:00:00"),  # latest wins
+            (*agent.split("#"), "tags", '["empathy", "solution"]', "qm-1", "2026-11-21 10:00:00"),
+            (*agent.split("#"), "agent_mode", "hugging", "qm-1", "2026-11-21 10:00:00"),  # invalid: left out
+        ]
+        con.executemany(
+            'INSERT INTO feedback (call_id, turn_index, field, corrected_value, who, "at") VALUES (?, ?, ?, ?, ?, ?)',
+            rows,
+        )
+    finally:
+        con.close()
+    examples = feedback_examples(warehouse_path)
+    assert sorted((e.role, e.customer_state, e.tags) for e in examples) == [
+        ("agent", None, ("empathy", "solution")),
+        ("customer", "frustrated", ()),
+    ]
