@@ -40,6 +40,15 @@ def _per_label(y_true: Sequence[str], y_pred: Sequence[str], labels: Sequence[st
     }
 
 
+def _single_label(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str]) -> dict[str, Any]:
+    return {
+        "n": len(gold),
+        "macro_f1": round(float(f1_score(gold, pred, labels=list(labels), average="macro", zero_division=0)), 4),
+        "per_label": _per_label(gold, pred, labels),
+        "confusion": {"labels": list(labels), "matrix": confusion_matrix(gold, pred, labels=list(labels)).tolist()},
+    }
+
+
 def evaluate(classifier: TurnClassifier, examples: Sequence[Example]) -> dict[str, Any]:
     """Per-label precision/recall/F1, confusion matrices and calibration error."""
     report: dict[str, Any] = {"model_version": classifier.version, "turns": len(examples)}
@@ -49,34 +58,15 @@ def evaluate(classifier: TurnClassifier, examples: Sequence[Example]) -> dict[st
         gold = [e.customer_state or "" for e in customers]
         pred = [p.state for p in predicted]
         confidence = np.array([p.proba[p.state] for p in predicted])
-        report["customer_state"] = {
-            "n": len(customers),
-            "macro_f1": round(
-                float(f1_score(gold, pred, labels=list(CUSTOMER_STATES), average="macro", zero_division=0)), 4
-            ),
-            "per_label": _per_label(gold, pred, CUSTOMER_STATES),
-            "confusion": {
-                "labels": list(CUSTOMER_STATES),
-                "matrix": confusion_matrix(gold, pred, labels=list(CUSTOMER_STATES)).tolist(),
-            },
-            "ece": expected_calibration_error(confidence, np.array(gold) == np.array(pred)),
+        report["customer_state"] = _single_label(gold, pred, CUSTOMER_STATES) | {
+            "ece": expected_calibration_error(confidence, np.array(gold) == np.array(pred))
         }
     all_agents = [e for e in examples if e.role == "agent"]
     all_predicted = classifier.label_agent([e.text for e in all_agents])
     if all_agents:
         gold_modes = [e.gold_mode or agent_mode(e.tags) for e in all_agents]
         pred_modes = [p.mode for p in all_predicted]
-        report["agent_mode"] = {
-            "n": len(all_agents),
-            "macro_f1": round(
-                float(f1_score(gold_modes, pred_modes, labels=list(AGENT_MODES), average="macro", zero_division=0)), 4
-            ),
-            "per_label": _per_label(gold_modes, pred_modes, AGENT_MODES),
-            "confusion": {
-                "labels": list(AGENT_MODES),
-                "matrix": confusion_matrix(gold_modes, pred_modes, labels=list(AGENT_MODES)).tolist(),
-            },
-        }
+        report["agent_mode"] = _single_label(gold_modes, pred_modes, AGENT_MODES)
     pairs = [(e, p) for e, p in zip(all_agents, all_predicted, strict=True) if e.gold_mode is None]
     if pairs:
         agents = [e for e, _ in pairs]
