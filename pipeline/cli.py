@@ -62,6 +62,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--json", action="store_true", help="print the run report as JSON instead of a summary")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument("--force", action="store_true", help="re-analyse calls already loaded unchanged (after an upgrade)")
     models(r)
     r.set_defaults(func=_run)
 
@@ -105,6 +106,7 @@ def _run(args: argparse.Namespace) -> int:
         classifier=args.classifier,
         policy=args.policy,
         progress=False if args.no_progress else None,
+        force=args.force,
     )
     report = run(args.inputs, options)
     print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else format_run(report))

@@ -34,6 +34,8 @@ class JobOptions:
     classifier: str = DEFAULT_CLASSIFIER
     policy: str | None = None
     progress: bool | None = None
+    force: bool = False
+    """Analyse and replace calls even when their content was already loaded with this model."""
 
     def models(self) -> tuple[TurnClassifier, Policy]:
         return load_classifier(self.classifier), Policy.load(self.policy)
@@ -89,7 +91,7 @@ def _skip_hashes(path: Path, classifier: TurnClassifier, policy: Policy) -> set[
 
 def analyze_batch(files: list[str], options: JobOptions) -> BatchResult:
     classifier, policy = options.models()
-    skip = _skip_hashes(options.warehouse, classifier, policy)
+    skip = set() if options.force else _skip_hashes(options.warehouse, classifier, policy)
     return analyze_inputs([Path(f) for f in files], classifier, policy, skip, options.progress)
 
 

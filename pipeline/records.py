@@ -14,6 +14,8 @@ class Turn:
     start: float
     end: float
     text: str
+    extra: dict[str, Any] = field(default_factory=dict)
+    """Unknown turn fields (a recorder's confidence, gold labels ...), kept as they came."""
 
 
 @dataclass(frozen=True)

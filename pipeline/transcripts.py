@@ -19,6 +19,7 @@ from .records import Call, Quarantined, Source, Turn
 
 TRANSCRIPT_SUFFIXES = (".call.json", ".jsonl", ".json")
 KNOWN_FIELDS = {"call_id", "started_at", "agent_id", "team", "queue", "language", "turns"}
+TURN_FIELDS = {"speaker", "start", "end", "text"}
 OPTIONAL_TEXT_FIELDS = ("agent_id", "team", "queue", "language")
 
 
@@ -120,7 +121,8 @@ def _parse_turn(raw: Any, where: str, source: str) -> Turn:
         raise TranscriptError(source, f"{where}.text", "is required and must be a string")
     if not text.strip():
         raise TranscriptError(source, f"{where}.text", "must not be empty")
-    return Turn(speaker=speaker.strip().lower(), start=start, end=end, text=text.strip())
+    extra = {k: v for k, v in raw.items() if k not in TURN_FIELDS}
+    return Turn(speaker=speaker.strip().lower(), start=start, end=end, text=text.strip(), extra=extra)
 
 
 def _seconds(value: Any, field: str, source: str) -> float:

@@ -119,6 +119,7 @@ def rows_for(
                     "explanation": lt.judgement.explanation if lt.judgement else None,
                     "context_turn": lt.judgement.context_turn if lt.judgement else None,
                     "policy_rule": lt.judgement.rule if lt.judgement else None,
+                    "extra": json.dumps(lt.turn.extra, ensure_ascii=False, sort_keys=True) if lt.turn.extra else None,
                 }
             )
     quarantine = [

@@ -32,8 +32,11 @@ CREATE TABLE IF NOT EXISTS turns (
     explanation    VARCHAR,              -- one line naming the turns the outcome rests on
     context_turn   INTEGER,              -- the customer turn the agent turn was judged against
     policy_rule    VARCHAR,              -- name of the policy rule that matched
+    extra          VARCHAR,              -- unknown turn fields from the transcript, as JSON text
     PRIMARY KEY (call_id, turn_index)
 );
+-- Warehouses created before turns.extra existed get it here.
+ALTER TABLE turns ADD COLUMN IF NOT EXISTS extra VARCHAR;
 
 -- Call metrics as computed by pipeline.metrics (one definition, in Python); exposed through
 -- the call_metrics view.

@@ -49,9 +49,14 @@ def test_samples_load_and_a_rerun_changes_nothing(samples: Path, warehouse_path:
     assert counts(warehouse_path) == first
     assert query(warehouse_path, "SELECT call_id, loaded_at FROM calls ORDER BY call_id") == loaded_at
     assert f"{len(files)} unchanged (skipped)" in capsys.readouterr().out
+    assert run(samples, "--warehouse", warehouse_path, "--force") == 0
+    assert f"{len(files)} calls loaded" in capsys.readouterr().out
+    assert counts(warehouse_path) == first
     assert query(warehouse_path, "SELECT count(*), sum(loaded), sum(skipped) FROM runs") == [
-        (2, len(files), len(files))
+        (3, 2 * len(files), len(files))
     ]
+    # unknown fields are kept: the samples' gold labels travel with their turns
+    assert query(warehouse_path, "SELECT count(*) FROM turns WHERE extra LIKE '%gold_%'") == [(expected_turns,)]
 
 
 def test_samples_show_every_outcome_and_call_kind(samples: Path, warehouse_path: Path):

@@ -10,12 +10,14 @@ from tests.conftest import call
 
 def test_valid_call_keeps_unknown_fields_and_orders_turns():
     raw = call(scenario="demo", crm={"ticket": 7})
+    raw["turns"][0]["asr_confidence"] = 0.93
     raw["turns"].reverse()
     parsed = parse_call(raw, "x.call.json")
     assert parsed.call_id == "t-1"
     assert parsed.extra == {"scenario": "demo", "crm": {"ticket": 7}}
     assert [t.start for t in parsed.turns] == [0.0, 3.5, 9.4]
     assert parsed.turns[0].speaker == "agent"
+    assert parsed.turns[0].extra == {"asr_confidence": 0.93} and parsed.turns[1].extra == {}
 
 
 @pytest.mark.parametrize(
