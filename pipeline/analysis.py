@@ -3,25 +3,54 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from .classify import TurnClassifier
 from .metrics import call_metrics
 from .policy import Policy, PolicyTurn, judge_call
-from .records import AgentLabel, Call, CallAnalysis, CustomerLabel, LabelledTurn, Source
+from .records import AgentLabel, Call, CallAnalysis, CustomerLabel, LabelledTurn, Source, Turn
 from .redact import redact
 
 
 def analyze_call(call: Call, source: Source, classifier: TurnClassifier, policy: Policy) -> CallAnalysis:
     """Label every turn of ``call``, judge its agent turns and compute the call metrics."""
-    turns = tuple(dataclasses.replace(t, text=redact(t.text)) for t in call.turns)
-    customer_idx = [i for i, t in enumerate(turns) if t.speaker == "customer"]
-    agent_idx = [i for i, t in enumerate(turns) if t.speaker == "agent"]
-    customer_labels: dict[int, CustomerLabel] = dict(
-        zip(customer_idx, classifier.label_customer([turns[i].text for i in customer_idx]), strict=True)
-    )
-    agent_labels: dict[int, AgentLabel] = dict(
-        zip(agent_idx, classifier.label_agent([turns[i].text for i in agent_idx]), strict=True)
-    )
+    return analyze_calls([(call, source)], classifier, policy)[0]
+
+
+def analyze_calls(
+    items: Sequence[tuple[Call, Source]], classifier: TurnClassifier, policy: Policy
+) -> list[CallAnalysis]:
+    """:func:`analyze_call` for many calls, with one classifier pass over all their turns."""
+    redacted = [tuple(dataclasses.replace(t, text=redact(t.text)) for t in call.turns) for call, _ in items]
+    where = {
+        role: [(c, i) for c, turns in enumerate(redacted) for i, t in enumerate(turns) if t.speaker == role]
+        for role in ("customer", "agent")
+    }
+    customer_labels = classifier.label_customer([redacted[c][i].text for c, i in where["customer"]])
+    agent_labels = classifier.label_agent([redacted[c][i].text for c, i in where["agent"]])
+    per_call_customer: list[dict[int, CustomerLabel]] = [{} for _ in items]
+    per_call_agent: list[dict[int, AgentLabel]] = [{} for _ in items]
+    for (c, i), label in zip(where["customer"], customer_labels, strict=True):
+        per_call_customer[c][i] = label
+    for (c, i), agent_label in zip(where["agent"], agent_labels, strict=True):
+        per_call_agent[c][i] = agent_label
+    return [
+        _judge_and_measure(call, source, turns, customer, agent, classifier.version, policy)
+        for (call, source), turns, customer, agent in zip(
+            items, redacted, per_call_customer, per_call_agent, strict=True
+        )
+    ]
+
+
+def _judge_and_measure(
+    call: Call,
+    source: Source,
+    turns: tuple[Turn, ...],
+    customer_labels: dict[int, CustomerLabel],
+    agent_labels: dict[int, AgentLabel],
+    model_version: str,
+    policy: Policy,
+) -> CallAnalysis:
     states = {i: label.state for i, label in customer_labels.items()}
     tags = {i: frozenset(label.tags) for i, label in agent_labels.items()}
     result = judge_call(
@@ -38,13 +67,12 @@ def analyze_call(call: Call, source: Source, classifier: TurnClassifier, policy:
         )
         for i, t in enumerate(turns)
     )
-    metrics = call_metrics(turns, states, tags, result.judgements, result.episodes)
     return CallAnalysis(
         call=dataclasses.replace(call, turns=turns),
         source=source,
         turns=labelled,
-        metrics=metrics,
-        model_version=classifier.version,
+        metrics=call_metrics(turns, states, tags, result.judgements, result.episodes),
+        model_version=model_version,
         policy_version=policy.version,
     )
 

@@ -14,11 +14,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .analysis import analyze_call
+from .analysis import analyze_call, analyze_calls
 from .classify import TurnClassifier
 from .ingest import is_audio, unsupported_reason
 from .policy import Policy
-from .records import CallAnalysis, Quarantined, Source
+from .records import Call, CallAnalysis, Quarantined, Source
 from .transcripts import read_transcripts
 
 log = logging.getLogger(__name__)
@@ -46,6 +46,7 @@ def analyze_inputs(
     """
     result = BatchResult()
     seen: dict[str, Source] = {}
+    pending: list[tuple[Call, Source]] = []
     show = sys.stderr.isatty() if progress is None else progress
     for path in tqdm(files, desc="calls", unit="file", disable=not show):
         reason = unsupported_reason(path)
@@ -74,11 +75,25 @@ def analyze_inputs(
                 log.info("call_id=%s unchanged since its last load, skipped", item.call_id)
                 result.skipped += 1
                 continue
-            try:
-                result.analyses.append(analyze_call(item, source, classifier, policy))
-            except Exception as exc:  # one broken call must never stop the batch
-                log.exception("call_id=%s analysis failed", item.call_id)
-                result.quarantined.append(
-                    Quarantined(source.path, "analyze", f"{source}: analysis failed: {exc!r}", source.sha256)
-                )
+            pending.append((item, source))
+    result.analyses, failed = _analyze(pending, classifier, policy)
+    result.quarantined += failed
     return result
+
+
+def _analyze(
+    pending: list[tuple[Call, Source]], classifier: TurnClassifier, policy: Policy
+) -> tuple[list[CallAnalysis], list[Quarantined]]:
+    """All calls in one classifier pass; if that fails, call by call, so one bad call costs only itself."""
+    try:
+        return analyze_calls(pending, classifier, policy), []
+    except Exception:
+        log.warning("batch analysis failed; retrying call by call to isolate the cause", exc_info=True)
+    analyses, failed = [], []
+    for call, source in pending:
+        try:
+            analyses.append(analyze_call(call, source, classifier, policy))
+        except Exception as exc:  # one broken call must never stop the batch
+            log.exception("call_id=%s analysis failed", call.call_id)
+            failed.append(Quarantined(source.path, "analyze", f"{source}: analysis failed: {exc!r}", source.sha256))
+    return analyses, failed

@@ -89,15 +89,25 @@ def _skip_hashes(path: Path, classifier: TurnClassifier, policy: Policy) -> set[
         con.close()
 
 
-def analyze_batch(files: list[str], options: JobOptions) -> BatchResult:
-    classifier, policy = options.models()
+def analyze_batch(
+    files: list[str], options: JobOptions, models: tuple[TurnClassifier, Policy] | None = None
+) -> BatchResult:
+    classifier, policy = models or options.models()
     skip = set() if options.force else _skip_hashes(options.warehouse, classifier, policy)
     return analyze_inputs([Path(f) for f in files], classifier, policy, skip, options.progress)
 
 
-def stage_batch(files: list[str], staging_dir: str | Path, options: JobOptions) -> str:
-    """Analyse one batch and stage its rows as Parquet in ``staging_dir``; returns that folder."""
-    result = analyze_batch(files, options)
+def stage_batch(
+    files: list[str],
+    staging_dir: str | Path,
+    options: JobOptions,
+    models: tuple[TurnClassifier, Policy] | None = None,
+) -> str:
+    """Analyse one batch and stage its rows as Parquet in ``staging_dir``; returns that folder.
+
+    ``models`` (classifier, policy) are loaded from ``options`` when not given.
+    """
+    result = analyze_batch(files, options, models)
     rows = warehouse.rows_for(result.analyses, result.quarantined, _now())
     folder = write_rows(rows, staging_dir)
     (folder / "counts.txt").write_text(f"{result.inputs} {result.skipped}\n")
@@ -179,11 +189,11 @@ def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> Ru
     """The whole job in one process: what ``empathy-dial run`` does."""
     started = _now()
     run_id = run_id or new_run_id()
-    options.models()  # fail early on a bad policy or classifier, before any work
+    models = options.models()  # loaded once, and a bad policy or model fails before any work
     staging = Path(tempfile.mkdtemp(prefix="empathy-dial-"))
     try:
         folders = [
-            stage_batch(batch, staging / f"batch-{n:05d}", options)
+            stage_batch(batch, staging / f"batch-{n:05d}", options, models)
             for n, batch in enumerate(plan_batches(inputs, batch_size=10_000))
         ]
         return load_staged(folders, run_id, options, started)

@@ -190,3 +190,33 @@ def test_console_script_exit_code_3(mixed_batch: Path, warehouse_path: Path):
     assert done.returncode == 3, done.stderr
     report = json.loads(done.stdout)
     assert report["loaded"] == 3 and len(report["quarantined"]) == 5 and report["exit_code"] == 3
+
+
+def test_a_call_that_breaks_the_classifier_costs_only_itself(samples: Path, tmp_path: Path):
+    from pipeline.batch import analyze_inputs
+    from pipeline.classify import load_classifier
+    from pipeline.policy import Policy
+
+    real = load_classifier("cues")
+
+    class Fragile:
+        """The cue classifier, failing on one poisoned text (a stand-in for a model bug)."""
+
+        version = real.version
+
+        def label_customer(self, texts):
+            if any("POISON" in t for t in texts):
+                raise RuntimeError("model crashed")
+            return real.label_customer(texts)
+
+        def label_agent(self, texts):
+            return real.label_agent(texts)
+
+    poisoned = tmp_path / "poisoned.call.json"
+    poison = call("t-poison")
+    poison["turns"] = [{"speaker": "customer", "start": 0.0, "end": 1.0, "text": "POISON"}]
+    poisoned.write_text(json.dumps(poison), encoding="utf-8")
+    files = [*sorted(samples.glob("*.call.json"))[:3], poisoned]
+    result = analyze_inputs(files, Fragile(), Policy.load(), progress=False)
+    assert len(result.analyses) == 3
+    assert [(q.stage, "model crashed" in q.reason) for q in result.quarantined] == [("analyze", True)]
