@@ -101,19 +101,9 @@ def report_markdown(report: dict[str, Any]) -> str:
     lines = [f"Model `{report['model_version']}`, {report['turns']} labelled turns.", ""]
     if "customer_state" in report:
         cs = report["customer_state"]
-        lines += [
-            f"### customer_state (n={cs['n']}, macro-F1 {cs['macro_f1']:.3f}, ECE {cs['ece']:.3f})",
-            "",
-            "| label | precision | recall | F1 | support |",
-            "|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {k} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
-            for k, v in cs["per_label"].items()
-        ]
-        lines += ["", "Confusion (rows gold, columns predicted: " + ", ".join(cs["confusion"]["labels"]) + "):", ""]
-        lines += ["    " + " ".join(f"{n:5d}" for n in row) for row in cs["confusion"]["matrix"]]
-        lines.append("")
+        lines += _single_label_md(
+            f"customer_state (n={cs['n']}, macro-F1 {cs['macro_f1']:.3f}, ECE {cs['ece']:.3f})", cs
+        )
     if "agent_tags" in report:
         at = report["agent_tags"]
         lines += [
@@ -130,16 +120,16 @@ def report_markdown(report: dict[str, Any]) -> str:
         lines.append("")
     if "agent_mode" in report:
         am = report["agent_mode"]
-        lines += [
-            "",
-            f"### agent_mode (derived, macro-F1 {am['macro_f1']:.3f})",
-            "",
-            "| mode | precision | recall | F1 | support |",
-            "|---|---|---|---|---|",
-        ]
-        lines += [
-            f"| {k} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
-            for k, v in am["per_label"].items()
-        ]
-        lines.append("")
+        lines += _single_label_md(f"agent_mode (derived from tags, n={am['n']}, macro-F1 {am['macro_f1']:.3f})", am)
     return "\n".join(lines)
+
+
+def _single_label_md(title: str, section: dict[str, Any]) -> list[str]:
+    lines = [f"### {title}", "", "| label | precision | recall | F1 | support |", "|---|---|---|---|---|"]
+    lines += [
+        f"| {k} | {v['precision']:.3f} | {v['recall']:.3f} | {v['f1']:.3f} | {v['support']} |"
+        for k, v in section["per_label"].items()
+    ]
+    lines += ["", "Confusion (rows gold, columns predicted: " + ", ".join(section["confusion"]["labels"]) + "):", ""]
+    lines += ["    " + " ".join(f"{n:5d}" for n in row) for row in section["confusion"]["matrix"]]
+    return [*lines, ""]
