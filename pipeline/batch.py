@@ -19,7 +19,7 @@ from .classify import TurnClassifier
 from .ingest import is_audio, unsupported_reason
 from .policy import Policy
 from .records import Call, CallAnalysis, Quarantined, Source
-from .transcripts import read_transcripts
+from .transcripts import duplicate_call_id, read_transcripts
 
 log = logging.getLogger(__name__)
 
@@ -63,10 +63,7 @@ def analyze_inputs(
                 result.quarantined.append(item)
                 continue
             if item.call_id in seen:
-                reason = (
-                    f"{source}: field 'call_id': must be unique in a run; "
-                    f"{item.call_id!r} was already read from {seen[item.call_id]}"
-                )
+                reason = duplicate_call_id(source, item.call_id, seen[item.call_id])
                 log.warning("call_id=%s quarantined: %s", item.call_id, reason)
                 result.quarantined.append(Quarantined(source.path, "validate", reason, source.sha256))
                 continue

@@ -22,6 +22,7 @@ from .classify import DEFAULT_CLASSIFIER, TurnClassifier, load_classifier
 from .ingest import discover
 from .policy import Policy
 from .staging import read_rows, write_rows
+from .transcripts import duplicate_call_id
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +84,11 @@ def _skip_hashes(path: Path, classifier: TurnClassifier, policy: Policy) -> set[
         return set()
     con = warehouse.connect(path, read_only=True)
     try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        return warehouse.loaded_hashes(con, classifier.version, policy.version) if "calls" in tables else set()
+        return (
+            warehouse.loaded_hashes(con, classifier.version, policy.version)
+            if warehouse.has_table(con, "calls")
+            else set()
+        )
     finally:
         con.close()
 
@@ -169,7 +173,7 @@ def _drop_repeated_calls(rows: dict[str, pd.DataFrame], first_source: dict[str, 
         {
             "source": dropped["source"],
             "reason": [
-                f"{src}: field 'call_id': must be unique in a run; {cid!r} was already read from {first_source[cid]}"
+                duplicate_call_id(src, cid, first_source[cid])
                 for src, cid in zip(dropped["source"], dropped["call_id"], strict=True)
             ],
             "stage": "validate",

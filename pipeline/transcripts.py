@@ -31,6 +31,11 @@ class TranscriptError(ValueError):
         super().__init__(f"{source}: field '{field}': {rule}")
 
 
+def duplicate_call_id(source: object, call_id: str, first_source: object) -> str:
+    """The quarantine reason for a call_id that an earlier input of the same run already had."""
+    return f"{source}: field 'call_id': must be unique in a run; {call_id!r} was already read from {first_source}"
+
+
 def is_transcript(path: Path) -> bool:
     return path.name.lower().endswith(TRANSCRIPT_SUFFIXES)
 

@@ -67,6 +67,12 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
+def has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether ``name`` exists yet (a read-only reader may open a warehouse older than the schema)."""
+    row = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]).fetchone()
+    return bool(row and row[0])
+
+
 def loaded_hashes(con: duckdb.DuckDBPyConnection, model_version: str, policy_version: str) -> set[str]:
     """Content hashes already loaded with this model and policy: re-running them is a no-op."""
     rows = con.execute(

@@ -27,8 +27,7 @@ def feedback_examples(path: Path) -> list[Example]:
         return []
     con = warehouse.connect(path, read_only=True)
     try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if "feedback" not in tables:
+        if not warehouse.has_table(con, "feedback"):
             return []
         rows = con.execute(LATEST_FEEDBACK).fetchall()
     finally:
