@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import itertools
 import json
 import logging
 import sys
@@ -15,7 +16,7 @@ import duckdb
 
 from . import __version__, warehouse
 from .analysis import analysis_report, analyze_call
-from .classify import DEFAULT_CLASSIFIER, load_classifier
+from .classify import DEFAULT_CLASSIFIER, TurnClassifier, load_classifier
 from .classify.trained import ModelLoadError
 from .jobs import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, JobOptions, run
 from .policy import Policy, PolicyError
@@ -113,30 +114,46 @@ def _run(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
+SCORE_CHUNK = 2_000
+
+
 def _score(args: argparse.Namespace) -> int:
     classifier = load_classifier(args.classifier)
     errors = 0
     with _open_in(args.input) as src, _open_out(args.output) as out:
-        for number, line in enumerate(src, start=1):
-            if not line.strip():
-                continue
-            record, problem = _score_record(line, f"{args.input}:{number}")
-            if problem:
-                errors += 1
-                out.write(json.dumps({"id": record.get("id"), "error": problem}, ensure_ascii=False) + "\n")
-                continue
-            result: dict[str, Any] = {"id": record.get("id")}
-            if record["role"] == "customer":
-                c = classifier.label_customer([record["text"]])[0]
-                result.update(customer_state=c.state, proba=c.proba)
-            else:
-                a = classifier.label_agent([record["text"]])[0]
-                result.update(agent_mode=a.mode, tags=list(a.tags), proba=a.proba)
-            result["model_version"] = classifier.version
-            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        numbered = ((n, line) for n, line in enumerate(src, start=1) if line.strip())
+        while chunk := list(itertools.islice(numbered, SCORE_CHUNK)):
+            results, rejected = _score_chunk(chunk, args.input, classifier)
+            errors += rejected
+            out.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in results)
     if errors:
         print(f"empathy-dial score: {errors} line(s) rejected, see the 'error' field", file=sys.stderr)
     return EXIT_QUARANTINED if errors else EXIT_OK
+
+
+def _score_chunk(
+    chunk: list[tuple[int, str]], name: str, classifier: TurnClassifier
+) -> tuple[list[dict[str, Any]], int]:
+    """Score a chunk of lines with one classifier pass per role; results keep the input order."""
+    results: list[dict[str, Any]] = []
+    by_role: dict[str, list[tuple[dict[str, Any], str]]] = {role: [] for role in ROLES}
+    rejected = 0
+    for number, line in chunk:
+        record, problem = _score_record(line, f"{name}:{number}")
+        result: dict[str, Any] = {"id": record.get("id")}
+        if problem:
+            rejected += 1
+            result["error"] = problem
+        else:
+            by_role[record["role"]].append((result, record["text"]))
+        results.append(result)
+    customers = classifier.label_customer([text for _, text in by_role["customer"]])
+    for (result, _), c in zip(by_role["customer"], customers, strict=True):
+        result.update(customer_state=c.state, proba=c.proba, model_version=classifier.version)
+    agents = classifier.label_agent([text for _, text in by_role["agent"]])
+    for (result, _), a in zip(by_role["agent"], agents, strict=True):
+        result.update(agent_mode=a.mode, tags=list(a.tags), proba=a.proba, model_version=classifier.version)
+    return results, rejected
 
 
 def _score_record(line: str, where: str) -> tuple[dict[str, Any], str | None]:
