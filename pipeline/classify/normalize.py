@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 _SPACES = re.compile(r"\s+")
@@ -21,3 +22,8 @@ def normalize(text: str) -> str:
     # Apostrophes are dropped, not spaced: "don't" -> "dont", "da's" -> "das", "zo'n" -> "zon".
     ascii_only = _APOSTROPHES.sub("", ascii_only)
     return _SPACES.sub(" ", _NON_WORD.sub(" ", ascii_only)).strip()
+
+
+def normalize_all(texts: Iterable[str]) -> list[str]:
+    """``normalize`` over a batch: the first step of the trained pipelines (run once per turn)."""
+    return [normalize(text) for text in texts]

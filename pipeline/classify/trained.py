@@ -25,8 +25,9 @@ from ..records import AgentLabel, CustomerLabel
 
 MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 PINNED_FILE = MODELS_DIR / "pinned.toml"
-# skops trusts scikit-learn, NumPy and SciPy types itself; the only extra one is our normaliser.
-TRUSTED_TYPES = {"pipeline.classify.normalize.normalize"}
+# skops trusts scikit-learn, NumPy and SciPy types itself; the only extra ones are our normalisers
+# (``normalize_all`` is the first pipeline step; ``normalize`` was the preprocessor of older artifacts).
+TRUSTED_TYPES = {"pipeline.classify.normalize.normalize", "pipeline.classify.normalize.normalize_all"}
 
 
 class ModelLoadError(RuntimeError):

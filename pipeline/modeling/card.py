@@ -17,8 +17,8 @@ def model_card(meta: dict[str, Any]) -> str:
         "",
         "Two scikit-learn pipelines from raw turn text to labels (DOMAIN.md): `customer_state` (3 classes, "
         "logistic regression) and the agent behaviour tags (one-vs-rest logistic regression, thresholds tuned "
-        "per tag on the dev split); `agent_mode` is derived from the tags. Features: TF-IDF of word 1-2-grams "
-        "and within-word character 3-4-grams of normalised text (lowercase, no accents or punctuation).",
+        "per tag on the dev split); `agent_mode` is derived from the tags. Features: TF-IDF of hashed word "
+        "1-2-grams and within-word character 3-4-grams of normalised text (lowercase, no accents or punctuation).",
         "",
         "## Provenance",
         "",
@@ -39,6 +39,16 @@ def model_card(meta: dict[str, Any]) -> str:
         "## Scores on the held-out test split",
         "",
         report_markdown(test),
+    ]
+    if "holdout" in meta["scores"]:
+        lines += [
+            "## Scores on the independent holdout (`models/data/holdout/`)",
+            "",
+            "Written by a separate writer who never saw the training corpus; never used for training or tuning.",
+            "",
+            report_markdown(meta["scores"]["holdout"]),
+        ]
+    lines += [
         "## Targets",
         "",
         "| label | target F1 | measured | met |",

@@ -13,6 +13,8 @@ from ..classify.normalize import normalize
 from ..labels import AGENT_MODES, AGENT_TAGS, CUSTOMER_STATES
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "models" / "data" / "corpus"
+HOLDOUT_DIR = CORPUS_DIR.parent / "holdout"
+"""Labelled turns by a writer who never saw the corpus: measured, never trained or tuned on."""
 SPLITS = ("train", "dev", "test")
 # Share of groups per split, by a stable hash of the group: 70 / 15 / 15.
 _SPLIT_EDGES = ((70, "train"), (85, "dev"), (100, "test"))

@@ -24,7 +24,7 @@ from sklearn.preprocessing import MultiLabelBinarizer
 from ..classify.trained import PINNED_FILE, ModelLoadError, TrainedClassifier, artifacts_dir, pinned_version
 from ..labels import AGENT_TAGS, CUSTOMER_STATES
 from .card import model_card
-from .corpus import Example, assign_splits, corpus_files, data_hash, distribution, read_examples
+from .corpus import HOLDOUT_DIR, Example, assign_splits, corpus_files, data_hash, distribution, read_examples
 from .evaluate import evaluate
 from .features import agent_pipeline, customer_pipeline
 from .feedback import feedback_examples
@@ -44,6 +44,8 @@ class TrainOptions:
     promote: bool = True
     pin_file: Path = PINNED_FILE
     max_train: int | None = None
+    holdout: bool = True
+    """Also measure on models/data/holdout/ (never trained on) for the model card."""
 
 
 def train(options: TrainOptions) -> dict[str, Any]:
@@ -88,6 +90,9 @@ def train(options: TrainOptions) -> dict[str, Any]:
     }
     challenger = TrainedClassifier(version, customer, agent, thresholds, metadata)
     metadata["scores"] = {"dev": evaluate(challenger, parts["dev"]), "test": evaluate(challenger, parts["test"])}
+    holdout = sorted(HOLDOUT_DIR.glob("*.jsonl")) if options.holdout else []
+    if holdout:
+        metadata["scores"]["holdout"] = evaluate(challenger, read_examples(holdout))
     metadata["distribution"] = {k: dict(v) for k, v in distribution(examples).items()}
     comparison = compare_with_champion(challenger, parts["test"], options.pin_file, options.out_dir)
     metadata["comparison"] = comparison
