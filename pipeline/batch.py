@@ -15,6 +15,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .analysis import analyze_call, analyze_calls
+from .asr.audio import RecordingError
+from .asr.recording import recording_source, transcribe_recording
+from .asr.settings import AsrSettings
+from .asr.transcribe import AsrModelError
 from .classify import TurnClassifier
 from .ingest import is_audio, unsupported_reason
 from .policy import Policy
@@ -38,11 +42,13 @@ def analyze_inputs(
     policy: Policy,
     skip_hashes: set[str] | frozenset[str] = frozenset(),
     progress: bool | None = None,
+    asr: AsrSettings | None = None,
 ) -> BatchResult:
     """Analyse every call in ``files``; bad inputs become quarantine records, never errors.
 
-    A call whose content hash is in ``skip_hashes`` (already loaded with the same model and
-    policy) is counted as skipped and not analysed again.
+    Recordings are transcribed first (``asr`` settings, defaults when None). A call whose
+    content hash is in ``skip_hashes`` (already loaded with the same model and policy) is
+    counted as skipped and neither transcribed nor analysed again.
     """
     result = BatchResult()
     seen: dict[str, Source] = {}
@@ -56,11 +62,16 @@ def analyze_inputs(
             log.warning("quarantined %s: %s", path, reason)
             result.quarantined.append(Quarantined(str(path), stage, reason))
             continue
-        for source, item in read_transcripts(path):
+        items = _transcribe(path, asr or AsrSettings(), skip_hashes) if is_audio(path) else read_transcripts(path)
+        for source, item in items:
             result.inputs += 1
             if isinstance(item, Quarantined):
                 log.warning("quarantined %s: %s", source, item.reason)
                 result.quarantined.append(item)
+                continue
+            if item is None:  # a recording unchanged since its last load: not even transcribed
+                log.info("%s unchanged since its last load, skipped", source)
+                result.skipped += 1
                 continue
             if item.call_id in seen:
                 reason = duplicate_call_id(source, item.call_id, seen[item.call_id])
@@ -76,6 +87,23 @@ def analyze_inputs(
     result.analyses, failed = _analyze(pending, classifier, policy)
     result.quarantined += failed
     return result
+
+
+def _transcribe(
+    path: Path, asr: AsrSettings, skip_hashes: set[str] | frozenset[str]
+) -> list[tuple[Source, Call | Quarantined | None]]:
+    """A recording as a call (None: unchanged since its last load), or a quarantine record."""
+    source = Source(str(path), "")
+    try:
+        source, meta, origin = recording_source(path, asr)
+        if source.sha256 in skip_hashes:
+            return [(source, None)]
+        return [(source, transcribe_recording(path, meta, origin, asr))]
+    except (RecordingError, AsrModelError) as exc:
+        return [(source, Quarantined(str(path), "transcribe", str(exc), source.sha256))]
+    except Exception as exc:  # one recording the decoder or model chokes on must not stop the batch
+        log.exception("%s: transcription failed", path)
+        return [(source, Quarantined(str(path), "transcribe", f"{path}: transcription failed: {exc!r}", source.sha256))]
 
 
 def _analyze(

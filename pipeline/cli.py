@@ -16,6 +16,7 @@ import duckdb
 
 from . import __version__, warehouse
 from .analysis import analysis_report, analyze_call
+from .asr.settings import CHANNELS, CONFIG_ENV, DEVICES, MODEL_ENV, load_settings
 from .classify import DEFAULT_CLASSIFIER, TurnClassifier, load_classifier
 from .classify.trained import ModelLoadError
 from .jobs import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, JobOptions, run
@@ -53,8 +54,8 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--policy", help="dosing policy TOML file (default: $EMPATHY_DIAL_POLICY or the packaged one)")
         cmd.add_argument("--classifier", default=DEFAULT_CLASSIFIER, help=CLASSIFIER_HELP)
 
-    r = sub.add_parser("run", help="analyse transcripts into the warehouse (the nightly job)")
-    r.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders of transcripts")
+    r = sub.add_parser("run", help="transcribe and analyse calls into the warehouse (the nightly job)")
+    r.add_argument("inputs", nargs="+", metavar="INPUT", help="files or folders of recordings and transcripts")
     r.add_argument(
         "--warehouse",
         type=Path,
@@ -64,6 +65,17 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true", help="print the run report as JSON instead of a summary")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
     r.add_argument("--force", action="store_true", help="re-analyse calls already loaded unchanged (after an upgrade)")
+    r.add_argument(
+        "--asr-model",
+        default=None,
+        metavar="NAME_OR_DIR",
+        help=f"faster-whisper model name or local CTranslate2 folder (default: ${MODEL_ENV} or large-v3)",
+    )
+    r.add_argument("--asr-config", default=None, metavar="FILE", help=f"speech settings TOML (${CONFIG_ENV})")
+    r.add_argument("--asr-device", choices=DEVICES, default=None, help="cpu, cuda or auto (default auto)")
+    r.add_argument("--asr-batched", action="store_true", default=None, help="BatchedInferencePipeline (throughput)")
+    r.add_argument("--language", default=None, help="fixed call language (nl, en); default: detected per call")
+    r.add_argument("--agent-channel", choices=CHANNELS, default=None, help="stereo channel of the agent (default left)")
     models(r)
     r.set_defaults(func=_run)
 
@@ -108,6 +120,14 @@ def _run(args: argparse.Namespace) -> int:
         policy=args.policy,
         progress=False if args.no_progress else None,
         force=args.force,
+        asr=load_settings(
+            args.asr_config,
+            model=args.asr_model,
+            device=args.asr_device,
+            mode="batched" if args.asr_batched else None,
+            language=args.language,
+            agent_channel=args.agent_channel,
+        ),
     )
     report = run(args.inputs, options)
     print(json.dumps(report.as_dict(), indent=2, default=str) if args.json else format_run(report))

@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from .asr.metadata import is_metadata_file
 from .transcripts import TRANSCRIPT_SUFFIXES, is_transcript
 
 AUDIO_SUFFIXES = (".wav", ".mp3", ".ogg", ".opus", ".flac", ".m4a")
 
 
 def discover(inputs: Iterable[str | Path]) -> list[Path]:
-    """Expand files and folders (recursively) into a sorted list of files, hidden ones left out.
+    """Expand files and folders (recursively) into a sorted list of files.
+
+    Hidden files and recording metadata (sidecars, manifests: read with their recording) are left out.
 
     A path that does not exist is returned as is, so that the caller quarantines it with a
     reason instead of failing the whole run.
@@ -30,7 +33,8 @@ def discover(inputs: Iterable[str | Path]) -> list[Path]:
     # The same file named twice (a folder and a file inside it) is read once.
     unique: dict[Path, Path] = {}
     for p in found:
-        unique.setdefault(p.resolve(), p)
+        if not is_metadata_file(p):
+            unique.setdefault(p.resolve(), p)
     return list(unique.values())
 
 
@@ -42,12 +46,7 @@ def unsupported_reason(path: Path) -> str | None:
     """Why ``path`` cannot be read by this version, or None when it can."""
     if not path.exists():
         return f"{path}: input does not exist"
-    if is_transcript(path):
+    if is_transcript(path) or is_audio(path):
         return None
-    if is_audio(path):
-        return (
-            f"{path}: recording not transcribed: speech recognition is not part of this version yet; "
-            "supply a transcript (*.call.json or *.jsonl)"
-        )
     supported = ", ".join(f"*{s}" for s in TRANSCRIPT_SUFFIXES + AUDIO_SUFFIXES)
     return f"{path}: unsupported file type {path.suffix or '(none)'!r}; supported: {supported}"

@@ -17,9 +17,10 @@ from typing import Any
 import pandas as pd
 
 from . import warehouse
+from .asr.settings import AsrSettings
 from .batch import BatchResult, analyze_inputs
 from .classify import DEFAULT_CLASSIFIER, TurnClassifier, load_classifier
-from .ingest import discover
+from .ingest import discover, is_audio
 from .policy import Policy
 from .staging import read_rows, write_rows
 from .transcripts import duplicate_call_id
@@ -37,6 +38,8 @@ class JobOptions:
     progress: bool | None = None
     force: bool = False
     """Analyse and replace calls even when their content was already loaded with this model."""
+    asr: AsrSettings = field(default_factory=AsrSettings)
+    """How recordings are transcribed (model, device, language, channels ...)."""
 
     def models(self) -> tuple[TurnClassifier, Policy]:
         return load_classifier(self.classifier), Policy.load(self.policy)
@@ -79,6 +82,18 @@ def plan_batches(inputs: list[str], batch_size: int = 200) -> list[list[str]]:
     return [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
 
 
+def plan_inputs(inputs: list[str], batch_size: int = 200, recording_batch_size: int = 20) -> dict[str, list[list[str]]]:
+    """Batches of transcripts and, apart, smaller batches of recordings (transcription is the slow step)."""
+    files = [str(p) for p in discover(inputs)]
+    recordings = [f for f in files if is_audio(Path(f))]
+    transcripts = [f for f in files if not is_audio(Path(f))]
+    step = recording_batch_size
+    return {
+        "recordings": [recordings[i : i + step] for i in range(0, len(recordings), step)],
+        "transcripts": [transcripts[i : i + batch_size] for i in range(0, len(transcripts), batch_size)],
+    }
+
+
 def _skip_hashes(path: Path, classifier: TurnClassifier, policy: Policy) -> set[str]:
     if not path.exists():
         return set()
@@ -98,7 +113,7 @@ def analyze_batch(
 ) -> BatchResult:
     classifier, policy = models or options.models()
     skip = set() if options.force else _skip_hashes(options.warehouse, classifier, policy)
-    return analyze_inputs([Path(f) for f in files], classifier, policy, skip, options.progress)
+    return analyze_inputs([Path(f) for f in files], classifier, policy, skip, options.progress, options.asr)
 
 
 def stage_batch(

@@ -69,3 +69,19 @@ def mixed_batch(tmp_path: Path) -> Path:
     (folder / "unknown-speaker.call.json").write_text(json.dumps(robot), encoding="utf-8")
     (folder / "notes.docx").write_bytes(b"PK\x03\x04 not a transcript")
     return folder
+
+
+SENTENCE = "goedemorgen u spreekt met de klantenservice"
+"""What the test speech model says, whatever it hears."""
+
+
+@pytest.fixture(scope="session")
+def whisper_models(tmp_path_factory) -> dict[str, Path]:
+    """Real CTranslate2 Whisper models built here (no download): one says SENTENCE, one is random."""
+    from pipeline.asr.synthetic import ensure_model
+
+    cache = tmp_path_factory.mktemp("whisper-models")
+    return {
+        "fixed": ensure_model(cache, "fixed_sentence", sentence=SENTENCE, language="nl"),
+        "random": ensure_model(cache, "random", size="tiny-test"),
+    }

@@ -56,11 +56,13 @@ def test_dag_runs_end_to_end_on_the_samples(airflow_env, tmp_path: Path, mixed_b
     samples = ROOT / "samples" / "calls"
     conf = {"inputs": [str(samples), str(mixed_batch)], "warehouse": str(wh), "staging": str(staging), "batch_size": 8}
     result = harness(airflow_env, DAG_ID, json.dumps(conf))
-    assert result["task_ids"] == ["analyze", "load", "plan"]
+    assert result["task_ids"] == ["analyze", "load", "plan_recordings", "plan_transcripts", "transcribe"]
     assert result["state"] == "success"
     n_inputs = len(list(samples.glob("*.call.json"))) + len(list(mixed_batch.iterdir()))
     mapped = [k for k in result["task_states"] if k.startswith("analyze[")]
     assert len(mapped) == -(-n_inputs // 8)  # one mapped task per batch of 8 files
+    # no recordings in these inputs: the transcribe task has nothing to map over and is skipped
+    assert result["task_states"].pop("transcribe[-1]") == "skipped"
     assert all(state == "success" for state in result["task_states"].values())
 
     con = duckdb.connect(str(wh), read_only=True)
@@ -87,3 +89,48 @@ def test_dag_runs_end_to_end_on_the_samples(airflow_env, tmp_path: Path, mixed_b
         con.close()
     assert second == first
     assert runs == (2, n_samples + 3)
+
+
+def test_dag_transcribes_recordings_in_mapped_tasks(airflow_env, tmp_path: Path, whisper_models):
+    from benchmarks.make_recordings import CallScript, Turn, render_call, write_audio, write_sidecar
+    from tests.conftest import SENTENCE
+
+    script = CallScript(
+        name="dag",
+        lang="nl",
+        team="t",
+        queue="q",
+        turns=(Turn("agent", "Goedemiddag, waarmee kan ik helpen?"), Turn("customer", "Mijn pakket is zoek.")),
+    )
+    audio, _ = render_call(script, layout="stereo", sample_rate=16000)
+    inbox = tmp_path / "inbox"
+    for n in range(3):
+        path = write_audio(audio, 16000, inbox / f"rec-{n}.wav").path
+        write_sidecar(path, {"call_id": f"dag-rec-{n}", "agent_id": "a-040"})
+    write_audio(audio[:1] * 0, 16000, inbox / "silent.wav")
+    config = tmp_path / "asr.toml"
+    config.write_text(f'model = "{whisper_models["fixed"]}"\ndevice = "cpu"\nbeam_size = 1\ntemperature = 0.0\n')
+    wh = tmp_path / "dag.duckdb"
+    conf = {
+        "inputs": [str(inbox)],
+        "warehouse": str(wh),
+        "staging": str(tmp_path / "staging"),
+        "recording_batch_size": 2,
+        "asr_config": str(config),
+    }
+    result = harness(airflow_env, DAG_ID, json.dumps(conf))
+    assert result["state"] == "success"
+    states = result["task_states"]
+    assert states.pop("analyze[-1]") == "skipped"  # no transcripts among the inputs
+    assert sorted(k for k in states if k.startswith("transcribe[")) == ["transcribe[0]", "transcribe[1]"]
+    assert all(state == "success" for state in states.values())
+    con = duckdb.connect(str(wh), read_only=True)
+    try:
+        calls = con.execute("SELECT call_id FROM calls ORDER BY call_id").fetchall()
+        first = con.execute("SELECT speaker, text FROM turns WHERE call_id = 'dag-rec-0' AND turn_index = 0").fetchone()
+        quarantined = con.execute("SELECT stage, reason FROM quarantine").fetchall()
+    finally:
+        con.close()
+    assert calls == [("dag-rec-0",), ("dag-rec-1",), ("dag-rec-2",)]
+    assert first == ("agent", SENTENCE)
+    assert len(quarantined) == 1 and quarantined[0][0] == "transcribe" and "silence only" in quarantined[0][1]

@@ -1,0 +1,1 @@
+"""Recordings to turns: decoding, faster-whisper transcription, speaker roles and metadata."""
