@@ -92,7 +92,7 @@ def test_stereo_recording_becomes_judgeable_turns(models, stereo_call, tmp_path:
     assert 0 < first.extra["confidence"] <= 1
     assert abs(first.start - timeline[0]["start"]) < 0.3
     assert [t.speaker for t in call.turns][:2] == ["agent", "customer"]
-    assert all(0 <= t.start <= t.end <= call.extra["duration_s"] for t in call.turns)
+    assert all(0 <= t.start <= t.end <= call.extra["asr"]["audio_s"] for t in call.turns)
     assert call.extra["asr"]["layout"] == "stereo" and call.extra["asr"]["compute_type"] == "int8"
 
 
@@ -313,3 +313,8 @@ def test_run_takes_folders_that_mix_recordings_and_transcripts(models, stereo_ca
         assert con.execute("SELECT count(*), sum(duration_s) FROM calls").fetchone() == first
     finally:
         con.close()
+
+
+def test_the_example_settings_file_documents_the_defaults():
+    example = Path(__file__).parents[1] / "infra" / "asr.example.toml"
+    assert load_settings(example) == AsrSettings()

@@ -72,7 +72,7 @@ def transcribe_recording(path: Path, meta: dict[str, Any], origin: str, settings
     }
     known = {"call_id", "started_at", "agent_id", "team", "queue", "language"}
     extra = {k: v for k, v in meta.items() if k not in known}
-    extra |= {"asr": asr, "duration_s": round(recording.duration_s, 3)}
+    extra["asr"] = asr
     return Call(
         call_id=str(meta["call_id"]),
         turns=tuple(turns),
