@@ -259,12 +259,17 @@ def test_a_missing_model_says_what_to_do(tmp_path: Path):
     offline = load_settings(None, model="large-v3", device="cpu", local_files_only=True, download_root=str(tmp_path))
     with pytest.raises(AsrModelError, match=r"could not be loaded.*download it on a connected machine.*--asr-model"):
         load_model(offline)
+    with pytest.raises(AsrModelError, match="could not be loaded"):  # remembered: not retried per recording
+        load_model(offline)
 
 
 def test_bad_settings_name_the_field(tmp_path: Path):
     config = tmp_path / "asr.toml"
     config.write_text('[asr]\nmodel = "small"\ndevice = "tpu"\n', encoding="utf-8")
     with pytest.raises(AsrSettingsError, match=r"asr.toml: field 'device': must be one of cpu, cuda, auto"):
+        load_settings(config)
+    config.write_text('[asr]\nbeam_size = "five"\n', encoding="utf-8")
+    with pytest.raises(AsrSettingsError, match=r"field 'beam_size': must be int \(got 'five'\)"):
         load_settings(config)
     config.write_text("[asr]\nbeam = 3\n", encoding="utf-8")
     with pytest.raises(AsrSettingsError, match=r"field 'beam': unknown setting"):

@@ -112,6 +112,14 @@ def validate(values: dict[str, Any], source: str) -> AsrSettings:
             values[key] = tuple(values[key])
         elif isinstance(values.get(key), int | float) and key == "temperature":
             values[key] = (float(values[key]),)
+    defaults = AsrSettings()
+    for key, value in values.items():
+        expected = type(getattr(defaults, key))
+        if expected is float and isinstance(value, int) and not isinstance(value, bool):
+            values[key] = float(value)
+        elif getattr(defaults, key) is not None and not isinstance(value, expected):
+            rule = f"must be {expected.__name__} (got {value!r})"
+            raise AsrSettingsError(f"{source}: field '{key}': {rule}")
     settings = AsrSettings(**values)
     rules = [
         ("device", settings.device in DEVICES, f"must be one of {', '.join(DEVICES)}"),

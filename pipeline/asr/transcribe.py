@@ -59,6 +59,7 @@ class ChannelText:
 
 
 _MODELS: dict[tuple[Any, ...], WhisperModel] = {}
+_FAILED: dict[tuple[Any, ...], AsrModelError] = {}
 
 
 def resolve_device(settings: AsrSettings) -> tuple[str, str]:
@@ -74,8 +75,14 @@ def load_model(settings: AsrSettings) -> WhisperModel:
     """The Whisper model for these settings, loaded once per worker process."""
     device, compute = resolve_device(settings)
     key = (settings.model, device, compute, settings.cpu_threads, settings.download_root, settings.local_files_only)
+    if key in _FAILED:  # do not wait on a missing model once per recording
+        raise _FAILED[key]
     if key not in _MODELS:
-        _MODELS[key] = _load(settings, device, compute)
+        try:
+            _MODELS[key] = _load(settings, device, compute)
+        except AsrModelError as exc:
+            _FAILED[key] = exc
+            raise
     return _MODELS[key]
 
 
