@@ -71,6 +71,17 @@ def mixed_batch(tmp_path: Path) -> Path:
     return folder
 
 
+def query(path: Path, sql: str) -> list[tuple]:
+    """Rows of one read-only query on a warehouse file (opened and closed around it)."""
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
 SENTENCE = "goedemorgen u spreekt met de klantenservice"
 """What the test speech model says, whatever it hears."""
 

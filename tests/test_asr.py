@@ -12,7 +12,6 @@ import shutil
 from dataclasses import replace
 from pathlib import Path
 
-import duckdb
 import numpy as np
 import pytest
 
@@ -37,7 +36,7 @@ from pipeline.asr.settings import DEFAULT_NAME_PATTERN, AsrSettings, AsrSettings
 from pipeline.asr.transcribe import AsrModelError, Region, load_model, speech_regions
 from pipeline.asr.turns import Piece, merge_turns
 from pipeline.cli import main
-from tests.conftest import SENTENCE
+from tests.conftest import SENTENCE, query
 
 SR = 16000
 DIALOGUE = CallScript(
@@ -298,26 +297,19 @@ def test_run_takes_folders_that_mix_recordings_and_transcripts(models, stereo_ca
         ("transcribe", "broken.mp3"),
         ("transcribe", "empty.wav"),
     ]
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        row = con.execute(
-            "SELECT c.language, c.agent_id, t.speaker, t.text, t.customer_state, t.agent_mode, t.extra "
-            "FROM calls c JOIN turns t USING (call_id) WHERE call_id = 'rec-1' ORDER BY t.turn_index LIMIT 1"
-        ).fetchone()
-        first = con.execute("SELECT count(*), sum(duration_s) FROM calls").fetchone()
-    finally:
-        con.close()
+    [row] = query(
+        wh,
+        "SELECT c.language, c.agent_id, t.speaker, t.text, t.customer_state, t.agent_mode, t.extra "
+        "FROM calls c JOIN turns t USING (call_id) WHERE call_id = 'rec-1' ORDER BY t.turn_index LIMIT 1",
+    )
+    first = query(wh, "SELECT count(*), sum(duration_s) FROM calls")
     assert row[:4] == ("nl", "a-031", "agent", SENTENCE) and row[5] is not None
     assert json.loads(row[6])["role_source"] == "channel (metadata)"
 
     assert main(args) == 3  # the two broken files are still broken; nothing else changes
     again = json.loads(capsys.readouterr().out)
     assert (again["loaded"], again["skipped"]) == (0, 4)  # the recordings were not transcribed again
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        assert con.execute("SELECT count(*), sum(duration_s) FROM calls").fetchone() == first
-    finally:
-        con.close()
+    assert query(wh, "SELECT count(*), sum(duration_s) FROM calls") == first
 
 
 def test_the_example_settings_file_documents_the_defaults():

@@ -6,12 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import duckdb
 import pytest
+
+from tests.conftest import SENTENCE, query
 
 ROOT = Path(__file__).resolve().parent.parent
 HARNESS = Path(__file__).with_name("airflow_harness.py")
 DAG_ID = "nightly_call_analytics"
+COUNTS = "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM turns), (SELECT count(*) FROM quarantine)"
 
 
 @pytest.fixture(scope="module")
@@ -65,13 +67,7 @@ def test_dag_runs_end_to_end_on_the_samples(airflow_env, tmp_path: Path, mixed_b
     assert result["task_states"].pop("transcribe[-1]") == "skipped"
     assert all(state == "success" for state in result["task_states"].values())
 
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        first = con.execute(
-            "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM turns), (SELECT count(*) FROM quarantine)"
-        ).fetchone()
-    finally:
-        con.close()
+    [first] = query(wh, COUNTS)
     n_samples = len(list(samples.glob("*.call.json")))
     # the batch's three good calls are copies of samples in an earlier mapped batch: quarantined as repeats
     assert first[0] == n_samples and first[2] == 5 + 3
@@ -79,21 +75,14 @@ def test_dag_runs_end_to_end_on_the_samples(airflow_env, tmp_path: Path, mixed_b
 
     rerun = harness(airflow_env, DAG_ID, json.dumps(conf))
     assert rerun["state"] == "success"
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        second = con.execute(
-            "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM turns), (SELECT count(*) FROM quarantine)"
-        ).fetchone()
-        runs = con.execute("SELECT count(*), sum(skipped) FROM runs").fetchone()
-    finally:
-        con.close()
+    [second] = query(wh, COUNTS)
+    [runs] = query(wh, "SELECT count(*), sum(skipped) FROM runs")
     assert second == first
     assert runs == (2, n_samples + 3)
 
 
 def test_dag_transcribes_recordings_in_mapped_tasks(airflow_env, tmp_path: Path, whisper_models):
     from benchmarks.make_recordings import CallScript, Turn, render_call, write_audio, write_sidecar
-    from tests.conftest import SENTENCE
 
     script = CallScript(
         name="dag",
@@ -124,13 +113,9 @@ def test_dag_transcribes_recordings_in_mapped_tasks(airflow_env, tmp_path: Path,
     assert states.pop("analyze[-1]") == "skipped"  # no transcripts among the inputs
     assert sorted(k for k in states if k.startswith("transcribe[")) == ["transcribe[0]", "transcribe[1]"]
     assert all(state == "success" for state in states.values())
-    con = duckdb.connect(str(wh), read_only=True)
-    try:
-        calls = con.execute("SELECT call_id FROM calls ORDER BY call_id").fetchall()
-        first = con.execute("SELECT speaker, text FROM turns WHERE call_id = 'dag-rec-0' AND turn_index = 0").fetchone()
-        quarantined = con.execute("SELECT stage, reason FROM quarantine").fetchall()
-    finally:
-        con.close()
+    calls = query(wh, "SELECT call_id FROM calls ORDER BY call_id")
+    [first] = query(wh, "SELECT speaker, text FROM turns WHERE call_id = 'dag-rec-0' AND turn_index = 0")
+    quarantined = query(wh, "SELECT stage, reason FROM quarantine")
     assert calls == [("dag-rec-0",), ("dag-rec-1",), ("dag-rec-2",)]
     assert first == ("agent", SENTENCE)
     assert len(quarantined) == 1 and quarantined[0][0] == "transcribe" and "silence only" in quarantined[0][1]

@@ -11,19 +11,11 @@ import pytest
 from pipeline import warehouse
 from pipeline.cli import main
 from pipeline.labels import OUTCOMES
-from tests.conftest import call
+from tests.conftest import call, query
 
 
 def run(*args) -> int:
     return main(["run", *map(str, args), "--no-progress"])
-
-
-def query(path: Path, sql: str):
-    con = duckdb.connect(str(path), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def counts(path: Path) -> dict:
