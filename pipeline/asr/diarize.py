@@ -142,19 +142,16 @@ def voices(samples: np.ndarray, regions: Sequence[Region], diarizer: Diarizer | 
     pieces = sorted(diarizer(samples, SAMPLE_RATE) if diarizer else builtin_diarizer(samples, regions))
     order: dict[str, str] = {}
     by_voice: dict[str, list[Region]] = {}
+    previous = None
     for start, end, raw in pieces:
         label = order.setdefault(raw, "AB"[len(order)] if len(order) < 2 else "B")
         spans = by_voice.setdefault(label, [])
-        if spans and spans[-1].end >= start - 0.05 and _last_voice(pieces, start) == raw:
+        if spans and spans[-1].end >= start - 0.05 and previous == raw:
             spans[-1].end = max(spans[-1].end, end)
         else:
             spans.append(Region(start, end))
+        previous = raw
     return [Voice(label, spans) for label, spans in sorted(by_voice.items())]
-
-
-def _last_voice(pieces: Sequence[tuple[float, float, str]], start: float) -> str | None:
-    before = [p for p in pieces if p[0] < start]
-    return before[-1][2] if before else None
 
 
 def agent_score(text: str, extra_phrases: Sequence[str] = ()) -> int:

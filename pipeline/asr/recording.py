@@ -38,7 +38,10 @@ def recording_source(path: Path, settings: AsrSettings) -> tuple[Source, dict[st
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     digest.update(meta_bytes)
-    digest.update(settings.fingerprint().encode())
+    # What decides a transcript, so that a new model or device transcribes again.
+    device, compute = resolve_device(settings)
+    shaping = (settings.model, device, compute, settings.beam_size, settings.language, settings.agent_channel)
+    digest.update("|".join(map(str, shaping)).encode())
     return Source(str(path), digest.hexdigest()), meta, origin
 
 

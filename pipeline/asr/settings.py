@@ -76,16 +76,6 @@ class AsrSettings:
     diarizer: str = "builtin"
     """builtin (spectral clustering, no download) or module:function of a stronger diarizer."""
 
-    @property
-    def resolved_compute_type(self) -> str:
-        if self.compute_type:
-            return self.compute_type
-        return "float16" if self.device == "cuda" else ("int8" if self.device == "cpu" else "default")
-
-    def fingerprint(self) -> str:
-        """What decides a transcript: part of a recording's content hash, so a new model re-transcribes."""
-        return f"{self.model}|{self.resolved_compute_type}|{self.beam_size}|{self.language}|{self.agent_channel}"
-
 
 def load_settings(config: str | Path | None = None, **overrides: Any) -> AsrSettings:
     """Build settings from the defaults, a TOML file, the environment and explicit overrides.

@@ -46,8 +46,12 @@ class Region:
 
     @property
     def confidence(self) -> float | None:
-        """exp(mean segment log-probability over the words of this region), 0..1."""
-        return round(math.exp(sum(self.logprobs) / len(self.logprobs)), 4) if self.logprobs else None
+        return confidence(self.logprobs)
+
+
+def confidence(logprobs: list[float]) -> float | None:
+    """exp(mean segment log-probability over the words), 0..1; None without words."""
+    return round(math.exp(sum(logprobs) / len(logprobs)), 4) if logprobs else None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..records import Turn
-from .transcribe import Region
+from .transcribe import Region, confidence
 
 
 @dataclass
@@ -54,7 +54,7 @@ def merge_turns(pieces: list[Piece], join_gap_s: float) -> list[Turn]:
         extra: dict[str, Any] = {
             "role_source": d.role_source,
             "audio_origin": d.origin,
-            "confidence": Region(d.start, d.end, [], d.logprob_words).confidence,
+            "confidence": confidence(d.logprob_words),
             "silence_before_s": round(max(0.0, d.start - latest_end), 3) if i else round(d.start, 3),
         }
         if i and d.start < drafts[i - 1].end and drafts[i - 1].speaker != d.speaker:
