@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from . import schema
 from .metrics import METRIC_COLUMNS
 from .records import CallAnalysis, Quarantined
 
@@ -25,7 +26,6 @@ log = logging.getLogger(__name__)
 
 WAREHOUSE_ENV = "EMPATHY_DIAL_WAREHOUSE"
 DEFAULT_WAREHOUSE = "var/warehouse.duckdb"
-SQL_DIR_ENV = "EMPATHY_DIAL_SQL_DIR"
 TABLES = ("calls", "turns", "call_facts", "quarantine")
 RUN_COLUMNS = ("run_id", "started_at", "finished_at", "inputs", "loaded", "skipped", "quarantined", "exit_code")
 
@@ -36,15 +36,6 @@ class WarehouseError(RuntimeError):
 
 def default_path() -> Path:
     return Path(os.environ.get(WAREHOUSE_ENV, DEFAULT_WAREHOUSE))
-
-
-def sql_dir() -> Path:
-    """The ``sql/`` folder at the repository root (or ``$EMPATHY_DIAL_SQL_DIR``)."""
-    configured = os.environ.get(SQL_DIR_ENV)
-    path = Path(configured) if configured else Path(__file__).resolve().parent.parent / "sql"
-    if not path.is_dir():
-        raise WarehouseError(f"schema folder {path} not found; set {SQL_DIR_ENV} to the project's sql/ folder")
-    return path
 
 
 def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -59,11 +50,15 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every ``sql/*.sql`` file in name order. Idempotent; returns the files applied."""
-    applied = []
-    for file in sorted(sql_dir().glob("*.sql")):
-        con.execute(file.read_text(encoding="utf-8"))
-        applied.append(file.name)
+    """Upgrade the tables (pending migrations) and recreate the views; returns the migrations run.
+
+    Safe to call on every writer start: a warehouse already at the newest version runs nothing.
+    """
+    try:
+        applied = schema.migrate(con)
+        schema.apply_views(con)
+    except schema.SchemaError as exc:
+        raise WarehouseError(str(exc)) from None
     return applied
 
 

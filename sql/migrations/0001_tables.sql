@@ -1,5 +1,6 @@
--- Raw tables written by the loader. Applied by pipeline.warehouse.apply_schema, in file-name
--- order, any number of times without harm. Times are UTC.
+-- Migration 1: the raw tables written by the loader (the foundation's schema). Written with
+-- IF NOT EXISTS, so a warehouse created before migrations were recorded upgrades in place.
+-- Times are UTC.
 
 CREATE TABLE IF NOT EXISTS calls (
     call_id        VARCHAR PRIMARY KEY,  -- from the transcript
@@ -35,8 +36,6 @@ CREATE TABLE IF NOT EXISTS turns (
     extra          VARCHAR,              -- unknown turn fields from the transcript, as JSON text
     PRIMARY KEY (call_id, turn_index)
 );
--- Warehouses created before turns.extra existed get it here.
-ALTER TABLE turns ADD COLUMN IF NOT EXISTS extra VARCHAR;
 
 -- Call metrics as computed by pipeline.metrics (one definition, in Python); exposed through
 -- the call_metrics view.
