@@ -21,6 +21,7 @@ from .classify import DEFAULT_CLASSIFIER, TurnClassifier, load_classifier
 from .classify.trained import ModelLoadError
 from .jobs import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, JobOptions, run
 from .policy import Policy, PolicyError
+from .publish import PublishError, reader_path
 from .records import Quarantined
 from .summary import format_run
 from .transcripts import read_transcripts
@@ -39,7 +40,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.func(args))
-    except (PolicyError, ModelLoadError, warehouse.WarehouseError, duckdb.Error, ValueError, OSError) as exc:
+    except (
+        PolicyError,
+        ModelLoadError,
+        warehouse.WarehouseError,
+        PublishError,
+        duckdb.Error,
+        ValueError,
+        OSError,
+    ) as exc:
         print(f"empathy-dial: error: {exc}", file=sys.stderr)
         return EXIT_FAILED
 
@@ -242,7 +251,7 @@ def _query(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"empathy-dial query: warehouse {path} does not exist; run `empathy-dial run` first", file=sys.stderr)
         return EXIT_FAILED
-    con = warehouse.connect(path, read_only=True)
+    con = warehouse.connect(reader_path(path), read_only=True)  # the published snapshot: never blocks a load
     try:
         con.sql(args.sql).show(max_width=200, max_rows=200)
     finally:

@@ -14,14 +14,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pandas as pd
 
-from . import warehouse
+from . import corrections, gate, warehouse
 from .asr.settings import AsrSettings
 from .batch import BatchResult, analyze_inputs
 from .classify import DEFAULT_CLASSIFIER, TurnClassifier, load_classifier
 from .ingest import discover, is_audio
 from .policy import Policy
+from .publish import PublishError, publish, reader_path
 from .staging import read_rows, write_rows
 from .transcripts import duplicate_call_id
 
@@ -54,6 +56,9 @@ class RunReport:
     skipped: int = 0
     quarantined: list[dict[str, str]] = field(default_factory=list)
     totals: dict[str, Any] = field(default_factory=dict)
+    gate_failures: int = 0
+    data_docs: Path | None = None
+    published: Path | None = None
 
     @property
     def exit_code(self) -> int:
@@ -68,6 +73,9 @@ class RunReport:
             "skipped": self.skipped,
             "quarantined": self.quarantined,
             "totals": self.totals,
+            "gate_failures": self.gate_failures,
+            "data_docs": str(self.data_docs) if self.data_docs else None,
+            "published": str(self.published) if self.published else None,
             "exit_code": self.exit_code,
         }
 
@@ -95,6 +103,8 @@ def plan_inputs(inputs: list[str], batch_size: int = 200, recording_batch_size: 
 
 
 def _skip_hashes(path: Path, classifier: TurnClassifier, policy: Policy) -> set[str]:
+    """Hashes already loaded, read from the published snapshot (never blocks the loader)."""
+    path = reader_path(path)
     if not path.exists():
         return set()
     con = warehouse.connect(path, read_only=True)
@@ -134,40 +144,81 @@ def stage_batch(
 
 
 def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at: datetime | None = None) -> RunReport:
-    """Load staged batches into the warehouse, one transaction per batch, and record the run."""
+    """Gate and load staged batches, record the run, publish the snapshot readers use.
+
+    Everything a run writes (every call of every batch, its quarantine rows, its run row) is one
+    transaction: a load that fails or is killed leaves the warehouse exactly as before, and the
+    staged folders are left as they were for the next attempt. Corrections waiting in the
+    feedback inbox are stored first.
+    """
     report = RunReport(run_id, options.warehouse)
+    rows, counts = _combine(folders)
+    report.inputs, report.skipped = counts
     con = warehouse.connect(options.warehouse)
     try:
         warehouse.apply_schema(con)
-        first_source: dict[str, str] = {}
-        for folder in folders:
-            rows = _drop_repeated_calls(read_rows(folder), first_source)
-            report.loaded += warehouse.load_rows(con, rows)
-            counts = (Path(folder) / "counts.txt").read_text().split()
-            report.inputs += int(counts[0])
-            report.skipped += int(counts[1])
-            quarantine = rows.get("quarantine")
-            if quarantine is not None:
-                report.quarantined += [
-                    {"source": r.source, "stage": r.stage, "reason": r.reason} for r in quarantine.itertuples()
-                ]
+        corrections.apply_pending(con, options.warehouse, publish_after=False)
+        verdict = gate.check(rows, _data_docs_dir(options.warehouse, run_id))
+        rows = gate.split(rows, verdict, _now())
+        quarantine = rows.get("quarantine")
+        if quarantine is not None:
+            report.quarantined = [
+                {"source": r.source, "stage": r.stage, "reason": r.reason} for r in quarantine.itertuples()
+            ]
+        report.data_docs = verdict.data_docs
+        report.gate_failures = len(verdict.failures)
+        calls = rows.get("calls")
+        report.loaded = 0 if calls is None else len(calls)
+        run_row = {
+            "run_id": run_id,
+            "started_at": started_at or _now(),
+            "finished_at": _now(),
+            "inputs": report.inputs,
+            "loaded": report.loaded,
+            "skipped": report.skipped,
+            "quarantined": len(report.quarantined),
+            "exit_code": report.exit_code,
+            "gate_failures": report.gate_failures,
+            "data_docs": str(verdict.data_docs) if verdict.data_docs else None,
+            "published_at": _now(),
+        }
+        try:
+            warehouse.load_rows(con, rows, run_row)
+        except (duckdb.Error, OSError) as exc:
+            raise warehouse.WarehouseError(
+                warehouse.explain(options.warehouse, exc, "load into")
+                + "; nothing of this run was written (the transaction rolled back)"
+            ) from None
         report.totals = warehouse.totals(con)
-        warehouse.record_run(
-            con,
-            {
-                "run_id": run_id,
-                "started_at": started_at or _now(),
-                "finished_at": _now(),
-                "inputs": report.inputs,
-                "loaded": report.loaded,
-                "skipped": report.skipped,
-                "quarantined": len(report.quarantined),
-                "exit_code": report.exit_code,
-            },
-        )
+        report.published = publish(con, options.warehouse)
     finally:
         con.close()
     return report
+
+
+def _combine(folders: list[str]) -> tuple[dict[str, pd.DataFrame], tuple[int, int]]:
+    """Every staged batch as one set of frames; a call_id repeated across batches is quarantined."""
+    parts: dict[str, list[pd.DataFrame]] = {}
+    first_source: dict[str, str] = {}
+    inputs = skipped = 0
+    for folder in folders:
+        for name, frame in _drop_repeated_calls(read_rows(folder), first_source).items():
+            parts.setdefault(name, []).append(frame)
+        seen, unchanged = (Path(folder) / "counts.txt").read_text().split()
+        inputs += int(seen)
+        skipped += int(unchanged)
+    rows = {name: pd.concat(frames, ignore_index=True) for name, frames in parts.items()}
+    return rows, (inputs, skipped)
+
+
+def _data_docs_dir(warehouse_path: Path, run_id: str) -> Path | None:
+    folder = Path(warehouse_path).parent / "data_docs" / run_id.replace(":", "-").replace("/", "-")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        log.warning("GX Data Docs not written (%s): %s", folder, exc)
+        return None
+    return folder
 
 
 def _drop_repeated_calls(rows: dict[str, pd.DataFrame], first_source: dict[str, str]) -> dict[str, pd.DataFrame]:
@@ -209,15 +260,18 @@ def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> Ru
     started = _now()
     run_id = run_id or new_run_id()
     models = options.models()  # loaded once, and a bad policy or model fails before any work
+    warehouse.connect(options.warehouse).close()  # a locked or read-only warehouse fails before any work
     staging = Path(tempfile.mkdtemp(prefix="empathy-dial-"))
     try:
         folders = [
             stage_batch(batch, staging / f"batch-{n:05d}", options, models)
             for n, batch in enumerate(plan_batches(inputs, batch_size=10_000))
         ]
-        return load_staged(folders, run_id, options, started)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        report = load_staged(folders, run_id, options, started)
+    except (warehouse.WarehouseError, PublishError) as exc:
+        raise type(exc)(f"{exc}. The analysed batches are kept in {staging}") from None
+    shutil.rmtree(staging, ignore_errors=True)
+    return report
 
 
 def _now() -> datetime:

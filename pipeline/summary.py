@@ -15,6 +15,9 @@ def format_run(report: RunReport, max_quarantine_lines: int = 20) -> str:
         f"  this run   : {report.inputs} inputs, {report.loaded} calls loaded, "
         f"{report.skipped} unchanged (skipped), {len(report.quarantined)} quarantined",
         f"  warehouse  : {report.warehouse}",
+        f"  published  : {report.published or 'not published'}  (what readers and dashboards open)",
+        f"  quality    : {report.gate_failures} calls failed the Great Expectations gate; "
+        f"Data Docs: {report.data_docs or 'not written'}",
         f"  contents   : {t.get('calls', 0)} calls, {t.get('turns', 0)} turns, "
         f"{t.get('quarantined', 0)} quarantined inputs",
         f"  dosing score: {score}  (appropriate agent turns / judged agent turns)",
@@ -30,7 +33,7 @@ def format_run(report: RunReport, max_quarantine_lines: int = 20) -> str:
         "Next:",
         "  empathy-dial analyze FILE.call.json          one call, turn by turn, with explanations",
         f'  empathy-dial query "SELECT * FROM agent_daily" --warehouse {report.warehouse}',
-        "  any DuckDB client can open the warehouse file read-only (tables calls, turns, quarantine;",
-        "  views call_metrics, agent_daily)",
+        "  any DuckDB client can open the published snapshot read-only (marts call_metrics, agent_daily,",
+        "  team_weekly, aggression_exposure, coaching_queue, outcome_trend; see sql/README.md)",
     ]
     return "\n".join(lines)

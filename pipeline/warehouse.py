@@ -1,7 +1,8 @@
 """The DuckDB warehouse: schema from ``sql/``, whole-call replacing loads, run bookkeeping.
 
-DuckDB has one writer per file. Every write here goes through :func:`load_rows`, inside one
-transaction, so a failed or interrupted load leaves the warehouse as it was.
+DuckDB has one writer per file. Every load goes through :func:`load_rows`, inside one
+transaction, so a failed or interrupted load leaves the warehouse as it was. Readers open the
+published snapshot (:mod:`pipeline.publish`), never this file.
 """
 
 from __future__ import annotations
@@ -27,7 +28,19 @@ log = logging.getLogger(__name__)
 WAREHOUSE_ENV = "EMPATHY_DIAL_WAREHOUSE"
 DEFAULT_WAREHOUSE = "var/warehouse.duckdb"
 TABLES = ("calls", "turns", "call_facts", "quarantine")
-RUN_COLUMNS = ("run_id", "started_at", "finished_at", "inputs", "loaded", "skipped", "quarantined", "exit_code")
+RUN_COLUMNS = (
+    "run_id",
+    "started_at",
+    "finished_at",
+    "inputs",
+    "loaded",
+    "skipped",
+    "quarantined",
+    "exit_code",
+    "gate_failures",
+    "data_docs",
+    "published_at",
+)
 
 
 class WarehouseError(RuntimeError):
@@ -46,7 +59,24 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
             path.parent.mkdir(parents=True, exist_ok=True)
         return duckdb.connect(str(path), read_only=read_only)
     except (duckdb.Error, OSError) as exc:
-        raise WarehouseError(f"cannot open warehouse {path}: {exc}") from None
+        raise WarehouseError(explain(path, exc, "open")) from None
+
+
+def explain(path: Path, exc: BaseException, doing: str) -> str:
+    """One clear line for the ways a write fails: locked file, read-only or full disk."""
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    lowered = detail.lower()
+    if "lock" in lowered:
+        return (
+            f"cannot {doing} warehouse {path}: the file is locked by another process ({detail}). "
+            "Only the nightly loader may open it; readers use the published snapshot "
+            f"{path.with_name(path.stem + '.published.duckdb')}"
+        )
+    if "read-only file system" in lowered or "permission denied" in lowered:
+        return f"cannot {doing} warehouse {path}: its folder is not writable ({detail})"
+    if "no space left" in lowered or "disk is full" in lowered or "file too large" in lowered:
+        return f"cannot {doing} warehouse {path}: the disk is full ({detail})"
+    return f"cannot {doing} warehouse {path}: {detail}"
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -135,10 +165,11 @@ def rows_for(
     }
 
 
-def load_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame]) -> int:
-    """Write one batch in one transaction: each call replaced whole, quarantine upserted.
+def load_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame], run: dict[str, Any] | None = None) -> int:
+    """Write one load in one transaction: each call replaced whole, quarantine upserted, the run recorded.
 
-    A source that loads now leaves the quarantine. Returns the number of calls written.
+    A source that loads now leaves the quarantine. If anything fails, or the process dies, the
+    transaction rolls back and the warehouse is exactly as before. Returns the calls written.
     """
     calls, quarantine = rows.get("calls"), rows.get("quarantine")
     con.execute("BEGIN TRANSACTION")
@@ -157,9 +188,12 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame]) -> 
             con.register("batch_quarantine", quarantine)
             con.execute("DELETE FROM quarantine WHERE source IN (SELECT source FROM batch_quarantine)")
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM batch_quarantine")
+        if run is not None:
+            record_run(con, run)
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        with contextlib.suppress(duckdb.Error):
+            con.execute("ROLLBACK")
         raise
     finally:
         for table in TABLES:
@@ -170,9 +204,11 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame]) -> 
 
 def record_run(con: duckdb.DuckDBPyConnection, run: dict[str, Any]) -> None:
     """Insert or replace the bookkeeping row of one run."""
-    values = [run.get(c) for c in RUN_COLUMNS]
+    columns = [c for c in RUN_COLUMNS if c in run]
     con.execute("DELETE FROM runs WHERE run_id = ?", [run["run_id"]])
-    con.execute(f"INSERT INTO runs ({', '.join(RUN_COLUMNS)}) VALUES ({', '.join('?' * len(RUN_COLUMNS))})", values)
+    con.execute(
+        f"INSERT INTO runs ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", [run[c] for c in columns]
+    )
 
 
 def totals(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

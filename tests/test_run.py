@@ -138,19 +138,11 @@ def test_a_failed_load_leaves_the_warehouse_as_it_was(samples: Path, warehouse_p
 
         rows = {
             "calls": pd.DataFrame([{"call_id": "2026-11-09-000101", "agent_id": "x"}]),
-            # text is NOT NULL: the insert fails after the call was deleted and re-inserted
+            # the same turn twice breaks the primary key: the insert fails after the call was deleted
             "turns": pd.DataFrame(
-                [
-                    {
-                        "call_id": "2026-11-09-000101",
-                        "turn_index": 0,
-                        "speaker": "agent",
-                        "start_s": 0.0,
-                        "end_s": 1.0,
-                        "text": None,
-                    }
-                ]
-            ),
+                [{"call_id": "2026-11-09-000101", "turn_index": 0, "speaker": "agent", "start_s": 0.0, "end_s": 1.0}]
+                * 2
+            ).assign(text="hallo"),
         }
         with pytest.raises(duckdb.Error):
             warehouse.load_rows(con, rows)
