@@ -5,8 +5,9 @@ Thin TaskFlow tasks over ``pipeline.jobs``, the same functions as ``empathy-dial
 (mapped, one task per batch of recordings) turns recordings into call turns with faster-whisper
 and hands them to the classifier and the dosing policy in the same task, ``analyze`` (mapped,
 one task per batch of transcripts) classifies and judges; both stage their rows as Parquet, and
-``load`` is the single DuckDB writer. Only paths travel through XCom. Nothing heavy is imported
-at parse time. The speech model is loaded once per worker process.
+``load`` is the single DuckDB writer (Great Expectations gate, one transaction, then a read-only
+snapshot published for readers); ``purge`` applies the retention policy. Only paths travel
+through XCom. Nothing heavy is imported at parse time. The speech model is loaded once per worker process.
 
 Trigger with a conf to override the params, e.g.
 ``airflow dags trigger nightly_call_analytics -c '{"inputs": ["/data/calls/2026-11-23"]}'``.
@@ -52,6 +53,12 @@ def _options(params: dict):
             None, type=["null", "string"], description="faster-whisper model name or folder ($EMPATHY_DIAL_ASR_MODEL)"
         ),
         "asr_config": Param(None, type=["null", "string"], description="speech-recognition settings TOML"),
+        "retention_days": Param(
+            int(os.environ["EMPATHY_DIAL_RETENTION_DAYS"]) if os.environ.get("EMPATHY_DIAL_RETENTION_DAYS") else None,
+            type=["null", "integer"],
+            minimum=1,
+            description="purge transcript text and audio references older than this many days (null: keep all)",
+        ),
     },
 )
 def nightly_call_analytics():
@@ -104,7 +111,20 @@ def nightly_call_analytics():
         summary["quarantined"] = len(report.quarantined)
         return summary
 
-    load(transcribe.expand(batch=plan_recordings()), analyze.expand(batch=plan_transcripts()))
+    @task
+    def purge(loaded: dict) -> dict:
+        """Retention, after the night is loaded: text and audio references go, metrics stay."""
+        import dataclasses
+
+        from pipeline.retention import purge as purge_old
+
+        params = get_current_context()["params"]
+        if params.get("retention_days") is None:
+            return {"skipped": "retention_days is not set"}
+        report = purge_old(params["warehouse"], int(params["retention_days"]))
+        return {k: str(v) if k == "cutoff" else v for k, v in dataclasses.asdict(report).items()}
+
+    purge(load(transcribe.expand(batch=plan_recordings()), analyze.expand(batch=plan_transcripts())))
 
 
 nightly_call_analytics()

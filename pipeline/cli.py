@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import itertools
 import json
 import logging
@@ -14,7 +15,7 @@ from typing import IO, Any
 
 import duckdb
 
-from . import __version__, warehouse
+from . import __version__, retention, warehouse
 from .analysis import analysis_report, analyze_call
 from .asr.settings import CHANNELS, CONFIG_ENV, DEVICES, MODEL_ENV, load_settings
 from .classify import DEFAULT_CLASSIFIER, TurnClassifier, load_classifier
@@ -114,6 +115,19 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--classifier", default=DEFAULT_CLASSIFIER, help=CLASSIFIER_HELP)
     e.add_argument("--format", choices=("md", "json"), default="md")
     e.set_defaults(func=_evaluate)
+
+    pg = sub.add_parser("purge", help="retention: delete transcript text and audio references older than N days")
+    pg.add_argument("--warehouse", type=Path, default=None)
+    pg.add_argument(
+        "--older-than-days",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"keep N days (default: ${retention.RETENTION_ENV} or {retention.DEFAULT_RETENTION_DAYS})",
+    )
+    pg.add_argument("--dry-run", action="store_true", help="only count what would be purged")
+    pg.add_argument("--json", action="store_true", help="print the report as JSON")
+    pg.set_defaults(func=_purge)
 
     q = sub.add_parser("query", help="run a read-only SQL query on the warehouse and print the result")
     q.add_argument("sql")
@@ -243,6 +257,24 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     report = evaluate(load_classifier(args.classifier), read_examples([args.data]))
     print(json.dumps(report, indent=2) if args.format == "json" else report_markdown(report))
+    return EXIT_OK
+
+
+def _purge(args: argparse.Namespace) -> int:
+    path = args.warehouse or warehouse.default_path()
+    if not path.exists():
+        print(f"empathy-dial purge: warehouse {path} does not exist", file=sys.stderr)
+        return EXIT_FAILED
+    report = retention.purge(path, args.older_than_days, dry_run=args.dry_run)
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report), default=str))
+    else:
+        verb = "would purge" if report.dry_run else "purged"
+        print(
+            f"empathy-dial purge: {verb} the text of {report.calls} calls ({report.turns} turns) that started "
+            f"before {report.cutoff:%Y-%m-%d %H:%M} UTC and {report.recordings} recording references; "
+            "labels and metrics are kept"
+        )
     return EXIT_OK
 
 

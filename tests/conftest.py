@@ -71,13 +71,13 @@ def mixed_batch(tmp_path: Path) -> Path:
     return folder
 
 
-def query(path: Path, sql: str) -> list[tuple]:
+def query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
     """Rows of one read-only query on a warehouse file (opened and closed around it)."""
     import duckdb
 
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute(sql).fetchall()
+        return con.execute(sql, params).fetchall()
     finally:
         con.close()
 

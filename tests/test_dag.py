@@ -4,10 +4,12 @@ import json
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from pipeline import publish
 from tests.conftest import SENTENCE, query
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +60,7 @@ def test_dag_runs_end_to_end_on_the_samples(airflow_env, tmp_path: Path, mixed_b
     samples = ROOT / "samples" / "calls"
     conf = {"inputs": [str(samples), str(mixed_batch)], "warehouse": str(wh), "staging": str(staging), "batch_size": 8}
     result = harness(airflow_env, DAG_ID, json.dumps(conf))
-    assert result["task_ids"] == ["analyze", "load", "plan_recordings", "plan_transcripts", "transcribe"]
+    assert result["task_ids"] == ["analyze", "load", "plan_recordings", "plan_transcripts", "purge", "transcribe"]
     assert result["state"] == "success"
     n_inputs = len(list(samples.glob("*.call.json"))) + len(list(mixed_batch.iterdir()))
     mapped = [k for k in result["task_states"] if k.startswith("analyze[")]
@@ -72,13 +74,22 @@ def test_dag_runs_end_to_end_on_the_samples(airflow_env, tmp_path: Path, mixed_b
     # the batch's three good calls are copies of samples in an earlier mapped batch: quarantined as repeats
     assert first[0] == n_samples and first[2] == 5 + 3
     assert not any(staging.rglob("*.parquet"))  # staged batches are removed once loaded
+    # the load published the snapshot readers use, and the run's GX Data Docs
+    assert query(publish.published_path(wh), COUNTS) == [first]
+    [(docs,)] = query(wh, "SELECT data_docs FROM runs")
+    assert Path(docs).is_file() and Path(docs).parent.parent == tmp_path / "data_docs"
 
-    rerun = harness(airflow_env, DAG_ID, json.dumps(conf))
+    # the re-run also applies retention: text older than 1 day goes, metrics stay
+    cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=1)
+    [(due,)] = query(wh, "SELECT count(*) FROM calls WHERE started_at < ?", [cutoff])
+    rerun = harness(airflow_env, DAG_ID, json.dumps({**conf, "retention_days": 1}))
     assert rerun["state"] == "success"
     [second] = query(wh, COUNTS)
     [runs] = query(wh, "SELECT count(*), sum(skipped) FROM runs")
     assert second == first
     assert runs == (2, n_samples + 3)
+    assert query(wh, "SELECT count(*) FROM calls WHERE purged_at IS NOT NULL") == [(due,)]
+    assert query(publish.published_path(wh), "SELECT count(*) FROM call_metrics") == [(first[0],)]
 
 
 def test_dag_transcribes_recordings_in_mapped_tasks(airflow_env, tmp_path: Path, whisper_models):
