@@ -103,10 +103,16 @@ def plan_inputs(inputs: list[str], batch_size: int = 200, recording_batch_size: 
 
 
 def _skip_hashes(path: Path, classifier: TurnClassifier, policy: Policy) -> set[str]:
-    """Hashes already loaded, read from the published snapshot (never blocks the loader)."""
-    path = reader_path(path)
+    """Hashes already loaded, read from the published snapshot (never blocks the loader).
+
+    The snapshot is trusted only while it is at least as new as the warehouse it was copied from
+    (a crash between commit and publish, or a warehouse deleted by hand, must not skip calls).
+    """
     if not path.exists():
         return set()
+    snapshot = reader_path(path)
+    if snapshot.stat().st_mtime >= path.stat().st_mtime:
+        path = snapshot
     con = warehouse.connect(path, read_only=True)
     try:
         return (
