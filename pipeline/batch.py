@@ -15,10 +15,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .analysis import analyze_call, analyze_calls
-from .asr.audio import RecordingError
-from .asr.recording import recording_source, transcribe_recording
 from .asr.settings import AsrSettings
-from .asr.transcribe import AsrModelError
 from .classify import TurnClassifier
 from .ingest import is_audio, unsupported_reason
 from .policy import Policy
@@ -62,14 +59,18 @@ def analyze_inputs(
             log.warning("quarantined %s: %s", path, reason)
             result.quarantined.append(Quarantined(str(path), stage, reason))
             continue
-        items = _transcribe(path, asr or AsrSettings(), skip_hashes) if is_audio(path) else read_transcripts(path)
+        items = (
+            _transcribe(path, asr or AsrSettings(), skip_hashes)
+            if is_audio(path)
+            else read_transcripts(path, skip_hashes)
+        )
         for source, item in items:
             result.inputs += 1
             if isinstance(item, Quarantined):
                 log.warning("quarantined %s: %s", source, item.reason)
                 result.quarantined.append(item)
                 continue
-            if item is None:  # a recording unchanged since its last load: not even transcribed
+            if item is None:  # unchanged since its last load: not even transcribed or parsed
                 log.info("%s unchanged since its last load, skipped", source)
                 result.skipped += 1
                 continue
@@ -93,6 +94,11 @@ def _transcribe(
     path: Path, asr: AsrSettings, skip_hashes: set[str] | frozenset[str]
 ) -> list[tuple[Source, Call | Quarantined | None]]:
     """A recording as a call (None: unchanged since its last load), or a quarantine record."""
+    # Speech recognition is imported only when a run has recordings (it is heavy to import).
+    from .asr.audio import RecordingError
+    from .asr.recording import recording_source, transcribe_recording
+    from .asr.transcribe import AsrModelError
+
     source = Source(str(path), "")
     try:
         source, meta, origin = recording_source(path, asr)

@@ -19,7 +19,7 @@ from . import __version__, retention, warehouse
 from .analysis import analysis_report, analyze_call
 from .asr.settings import CHANNELS, CONFIG_ENV, DEVICES, MODEL_ENV, load_settings
 from .classify import DEFAULT_CLASSIFIER, TurnClassifier, load_classifier
-from .classify.trained import ModelLoadError
+from .classify.pinning import ModelLoadError
 from .jobs import EXIT_FAILED, EXIT_OK, EXIT_QUARANTINED, JobOptions, run
 from .policy import Policy, PolicyError
 from .publish import PublishError, reader_path
@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     r.add_argument("--json", action="store_true", help="print the run report as JSON instead of a summary")
     r.add_argument("--no-progress", action="store_true", help="no progress bar")
+    r.add_argument(
+        "--workers", type=int, default=None, metavar="N", help="processes analysing transcripts (default: CPU cores)"
+    )
     r.add_argument("--force", action="store_true", help="re-analyse calls already loaded unchanged (after an upgrade)")
     r.add_argument(
         "--asr-model",
@@ -133,6 +136,11 @@ def _parser() -> argparse.ArgumentParser:
     q.add_argument("sql")
     q.add_argument("--warehouse", type=Path, default=None)
     q.set_defaults(func=_query)
+
+    d = sub.add_parser("dashboard", help="serve the quality manager's dashboard on 127.0.0.1 (read-only)")
+    d.add_argument("--warehouse", type=Path, default=None, help="warehouse whose published snapshot is shown")
+    d.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    d.set_defaults(func=_dashboard)
     return p
 
 
@@ -143,6 +151,7 @@ def _run(args: argparse.Namespace) -> int:
         policy=args.policy,
         progress=False if args.no_progress else None,
         force=args.force,
+        workers=args.workers,
         asr=load_settings(
             args.asr_config,
             model=args.asr_model,
@@ -218,8 +227,8 @@ def _analyze(args: argparse.Namespace) -> int:
     policy = Policy.load(args.policy)
     reports, failed = [], False
     for source, item in read_transcripts(args.file):
-        if isinstance(item, Quarantined):
-            print(f"empathy-dial analyze: {item.reason}", file=sys.stderr)
+        if isinstance(item, Quarantined) or item is None:  # None: skipped, which analyze never asks for
+            print(f"empathy-dial analyze: {item.reason if item else source}", file=sys.stderr)
             failed = True
             continue
         reports.append(analysis_report(analyze_call(item, source, classifier, policy)))
@@ -288,6 +297,17 @@ def _query(args: argparse.Namespace) -> int:
         con.sql(args.sql).show(max_width=200, max_rows=200)
     finally:
         con.close()
+    return EXIT_OK
+
+
+def _dashboard(args: argparse.Namespace) -> int:
+    from .dashboard.launch import DashboardError, serve
+
+    try:
+        serve(args.warehouse or warehouse.default_path(), args.port)  # replaces this process
+    except DashboardError as exc:
+        print(f"empathy-dial dashboard: {exc}", file=sys.stderr)
+        return EXIT_FAILED
     return EXIT_OK
 
 

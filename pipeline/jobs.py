@@ -7,8 +7,12 @@ files: both entry points share every step.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import shutil
+import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,11 +20,12 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+from tqdm import tqdm
 
 from . import corrections, gate, warehouse
 from .asr.settings import AsrSettings
 from .batch import BatchResult, analyze_inputs
-from .classify import DEFAULT_CLASSIFIER, TurnClassifier, load_classifier
+from .classify import DEFAULT_CLASSIFIER, LazyClassifier, TurnClassifier
 from .ingest import discover, is_audio
 from .policy import Policy
 from .publish import PublishError, publish, reader_path
@@ -42,9 +47,12 @@ class JobOptions:
     """Analyse and replace calls even when their content was already loaded with this model."""
     asr: AsrSettings = field(default_factory=AsrSettings)
     """How recordings are transcribed (model, device, language, channels ...)."""
+    workers: int | None = None
+    """Processes analysing transcripts in ``run`` (default: one per CPU core)."""
 
     def models(self) -> tuple[TurnClassifier, Policy]:
-        return load_classifier(self.classifier), Policy.load(self.policy)
+        """The classifier (loaded on first use; its pin is checked now) and the policy."""
+        return LazyClassifier(self.classifier), Policy.load(self.policy)
 
 
 @dataclass
@@ -262,22 +270,79 @@ def _drop_repeated_calls(rows: dict[str, pd.DataFrame], first_source: dict[str, 
 
 
 def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> RunReport:
-    """The whole job in one process: what ``empathy-dial run`` does."""
+    """The whole job on one machine: what ``empathy-dial run`` does.
+
+    Recordings are transcribed in this process (one speech model in memory); transcripts are
+    analysed by ``options.workers`` processes (default: one per CPU core), each staging its
+    batches as Parquet; then this process gates and loads them, as the DAG's ``load`` does.
+    """
     started = _now()
     run_id = run_id or new_run_id()
     models = options.models()  # loaded once, and a bad policy or model fails before any work
     warehouse.connect(options.warehouse).close()  # a locked or read-only warehouse fails before any work
+    files = [str(p) for p in discover(inputs)]
+    recordings = [f for f in files if is_audio(Path(f))]
+    workers = options.workers or default_workers()
+    groups = balanced_batches([f for f in files if not is_audio(Path(f))], workers * 4 if workers > 1 else 1)
     staging = Path(tempfile.mkdtemp(prefix="empathy-dial-"))
     try:
-        folders = [
-            stage_batch(batch, staging / f"batch-{n:05d}", options, models)
-            for n, batch in enumerate(plan_batches(inputs, batch_size=10_000))
-        ]
+        folders = [stage_batch(recordings, staging / "recordings", options, models)] if recordings else []
+        jobs = [(group, str(staging / f"batch-{n:05d}")) for n, group in enumerate(groups)]
+        folders += _stage_all(jobs, options, models, workers)
         report = load_staged(folders, run_id, options, started)
     except (warehouse.WarehouseError, PublishError) as exc:
         raise type(exc)(f"{exc}. The analysed batches are kept in {staging}") from None
     shutil.rmtree(staging, ignore_errors=True)
     return report
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def balanced_batches(files: list[str], groups: int) -> list[list[str]]:
+    """Split files into at most ``groups`` batches of similar total size (largest file first)."""
+    if not files:
+        return []
+    groups = max(1, min(groups, len(files)))
+    sizes = {f: os.path.getsize(f) if os.path.exists(f) else 0 for f in files}
+    batches: list[list[str]] = [[] for _ in range(groups)]
+    load = [0] * groups
+    for f in sorted(files, key=lambda f: -sizes[f]):
+        lightest = load.index(min(load))
+        batches[lightest].append(f)
+        load[lightest] += sizes[f] + 1
+    order = {f: i for i, f in enumerate(files)}  # keep input order inside and across batches
+    return sorted((sorted(b, key=order.__getitem__) for b in batches if b), key=lambda b: order[b[0]])
+
+
+_WORKER_STATE: dict[str, Any] = {}
+
+
+def _stage_all(
+    jobs: list[tuple[list[str], str]], options: JobOptions, models: tuple[TurnClassifier, Policy], workers: int
+) -> list[str]:
+    show = sys.stderr.isatty() if options.progress is None else options.progress
+    if workers <= 1 or len(jobs) <= 1:
+        return [stage_batch(files, folder, options, models) for files, folder in tqdm(jobs, disable=not show)]
+    # Forked workers inherit the loaded models; results travel as staged Parquet folders.
+    _WORKER_STATE.update(options=options, models=models)
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    context = multiprocessing.get_context(method)
+    try:
+        with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+            done = pool.map(_stage_job, jobs)
+            return list(tqdm(done, total=len(jobs), desc="batches", unit="batch", disable=not show))
+    finally:
+        _WORKER_STATE.clear()
+
+
+def _stage_job(job: tuple[list[str], str]) -> str:
+    files, folder = job
+    options, models = _WORKER_STATE.get("options"), _WORKER_STATE.get("models")
+    if options is None:  # started by spawn: nothing inherited
+        raise RuntimeError("worker started without the job's options; use the fork start method")
+    return stage_batch(files, folder, options, models)
 
 
 def _now() -> datetime:

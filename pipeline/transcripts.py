@@ -44,11 +44,14 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_transcripts(path: Path) -> Iterator[tuple[Source, Call | Quarantined]]:
+def read_transcripts(
+    path: Path, skip_hashes: set[str] | frozenset[str] = frozenset()
+) -> Iterator[tuple[Source, Call | Quarantined | None]]:
     """Yield every call in a transcript file, or a quarantine record for each bad one.
 
     A ``.jsonl`` file holds one call per line; each line is its own source
-    (``file.jsonl:LINE``) so that one bad line does not cost the others.
+    (``file.jsonl:LINE``) so that one bad line does not cost the others. A source whose content
+    hash is in ``skip_hashes`` (already loaded) is yielded with ``None``, without being parsed.
     """
     try:
         data = path.read_bytes()
@@ -60,10 +63,10 @@ def read_transcripts(path: Path) -> Iterator[tuple[Source, Call | Quarantined]]:
             if not line.strip():
                 continue
             source = Source(f"{path}:{number}", sha256_bytes(line))
-            yield source, _parse_or_quarantine(line, source)
+            yield source, None if source.sha256 in skip_hashes else _parse_or_quarantine(line, source)
     else:
         source = Source(str(path), sha256_bytes(data))
-        yield source, _parse_or_quarantine(data, source)
+        yield source, None if source.sha256 in skip_hashes else _parse_or_quarantine(data, source)
 
 
 def _parse_or_quarantine(data: bytes, source: Source) -> Call | Quarantined:

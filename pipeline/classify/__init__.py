@@ -49,4 +49,43 @@ def load_classifier(name: str = DEFAULT_CLASSIFIER) -> TurnClassifier:
     raise ValueError(f"unknown classifier {name!r}; use one of {', '.join(CLASSIFIERS)} or an artifact folder")
 
 
-__all__ = ["CLASSIFIERS", "DEFAULT_CLASSIFIER", "TurnClassifier", "load_classifier"]
+class LazyClassifier:
+    """A classifier whose version is known at once and whose model loads on first use.
+
+    Start-up checks (the pin, the artifact's metadata and scikit-learn version) run now, so a
+    bad configuration still fails before any work; a run whose calls are all unchanged never
+    pays for importing scikit-learn and loading the model.
+    """
+
+    def __init__(self, name: str = DEFAULT_CLASSIFIER) -> None:
+        self.name = name
+        self._model: TurnClassifier | None = None
+        if name == "cues":
+            self._model = load_classifier(name)
+            self._version = self._model.version
+        elif name == "model" or "/" in name or name.startswith("."):
+            from .pinning import pinned_folder, read_metadata
+
+            self._version = str(read_metadata(pinned_folder() if name == "model" else name)["version"])
+        else:
+            load_classifier(name)  # raises the error that lists the known classifiers
+            raise AssertionError(name)
+
+    @property
+    def version(self) -> str:
+        return self._version
+
+    @property
+    def model(self) -> TurnClassifier:
+        if self._model is None:
+            self._model = load_classifier(self.name)
+        return self._model
+
+    def label_customer(self, texts: Sequence[str]) -> list[CustomerLabel]:
+        return self.model.label_customer(texts) if texts else []
+
+    def label_agent(self, texts: Sequence[str]) -> list[AgentLabel]:
+        return self.model.label_agent(texts) if texts else []
+
+
+__all__ = ["CLASSIFIERS", "DEFAULT_CLASSIFIER", "LazyClassifier", "TurnClassifier", "load_classifier"]

@@ -8,46 +8,30 @@ refuses an artifact written by another scikit-learn version.
 
 from __future__ import annotations
 
-import json
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import sklearn
 import skops.io as sio
 from skops.io.exceptions import UntrustedTypesFoundException
 
 from ..labels import AGENT_TAGS, agent_mode
 from ..records import AgentLabel, CustomerLabel
+from .pinning import (  # noqa: F401  (MODELS_DIR, PINNED_FILE, artifacts_dir, pinned_version: re-exported)
+    MODELS_DIR,
+    PINNED_FILE,
+    ModelLoadError,
+    artifacts_dir,
+    pinned_folder,
+    pinned_version,
+    read_metadata,
+)
 
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
-PINNED_FILE = MODELS_DIR / "pinned.toml"
 # skops trusts scikit-learn, NumPy and SciPy types itself; the only extra ones are our normalisers
 # (``normalize_all`` is the first pipeline step; ``normalize`` was the preprocessor of older artifacts).
 TRUSTED_TYPES = {"pipeline.classify.normalize.normalize", "pipeline.classify.normalize.normalize_all"}
-
-
-class ModelLoadError(RuntimeError):
-    """An artifact is missing, unsafe or from another library version; the message says what to do."""
-
-
-def artifacts_dir() -> Path:
-    return MODELS_DIR / "artifacts"
-
-
-def pinned_version(pin_file: Path = PINNED_FILE) -> str:
-    """The model version in use, as pinned in ``models/pinned.toml``."""
-    try:
-        data = tomllib.loads(pin_file.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ModelLoadError(f"{pin_file}: cannot read the pinned model version: {exc}") from None
-    version = data.get("version")
-    if not isinstance(version, str) or not version:
-        raise ModelLoadError(f"{pin_file}: field 'version': must name a folder of {artifacts_dir()}")
-    return version
 
 
 def safe_load(path: Path) -> Any:
@@ -73,18 +57,7 @@ class TrainedClassifier:
     @classmethod
     def load(cls, folder: str | Path) -> TrainedClassifier:
         folder = Path(folder)
-        meta_file = folder / "metadata.json"
-        if not meta_file.is_file():
-            raise ModelLoadError(
-                f"{folder}: no metadata.json: not a model artifact (train one with `empathy-dial train`)"
-            )
-        metadata = json.loads(meta_file.read_text(encoding="utf-8"))
-        trained_with = metadata.get("libraries", {}).get("scikit-learn")
-        if trained_with != sklearn.__version__:
-            raise ModelLoadError(
-                f"{folder}: trained with scikit-learn {trained_with}, this environment has {sklearn.__version__}; "
-                f"install scikit-learn=={trained_with} (see constraints.txt) or retrain with `empathy-dial train`"
-            )
+        metadata = read_metadata(folder)
         customer = safe_load(folder / "customer_state.skops")
         agent = safe_load(folder / "agent_tags.skops")
         thresholds = {tag: float(metadata["thresholds"][tag]) for tag in AGENT_TAGS}
@@ -92,11 +65,7 @@ class TrainedClassifier:
 
     @classmethod
     def pinned(cls) -> TrainedClassifier:
-        version = pinned_version()
-        folder = artifacts_dir() / version
-        if not folder.is_dir():
-            raise ModelLoadError(f"{PINNED_FILE}: pinned version {version!r} has no folder {folder}")
-        return cls.load(folder)
+        return cls.load(pinned_folder())
 
     def label_customer(self, texts: Sequence[str]) -> list[CustomerLabel]:
         if not texts:
