@@ -168,42 +168,40 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
     report = RunReport(run_id, options.warehouse)
     rows, counts = _combine(folders)
     report.inputs, report.skipped = counts
+    verdict = gate.check(rows, _data_docs_dir(options.warehouse, run_id))
+    rows = gate.split(rows, verdict, _now())
+    quarantine = rows.get("quarantine")
+    if quarantine is not None:
+        report.quarantined = [
+            {"source": r.source, "stage": r.stage, "reason": r.reason} for r in quarantine.itertuples()
+        ]
+    report.data_docs = verdict.data_docs
+    report.gate_failures = len(verdict.failures)
+    calls = rows.get("calls")
+    report.loaded = 0 if calls is None else len(calls)
+    run_row = {
+        "run_id": run_id,
+        "started_at": started_at or _now(),
+        "inputs": report.inputs,
+        "loaded": report.loaded,
+        "skipped": report.skipped,
+        "quarantined": len(report.quarantined),
+        "exit_code": report.exit_code,
+        "gate_failures": report.gate_failures,
+        "data_docs": str(verdict.data_docs) if verdict.data_docs else None,
+    }
     con = warehouse.connect(options.warehouse)
     try:
-        warehouse.apply_schema(con)
-        corrections.apply_pending(con, options.warehouse, publish_after=False)
-        verdict = gate.check(rows, _data_docs_dir(options.warehouse, run_id))
-        rows = gate.split(rows, verdict, _now())
-        quarantine = rows.get("quarantine")
-        if quarantine is not None:
-            report.quarantined = [
-                {"source": r.source, "stage": r.stage, "reason": r.reason} for r in quarantine.itertuples()
-            ]
-        report.data_docs = verdict.data_docs
-        report.gate_failures = len(verdict.failures)
-        calls = rows.get("calls")
-        report.loaded = 0 if calls is None else len(calls)
-        run_row = {
-            "run_id": run_id,
-            "started_at": started_at or _now(),
-            "finished_at": _now(),
-            "inputs": report.inputs,
-            "loaded": report.loaded,
-            "skipped": report.skipped,
-            "quarantined": len(report.quarantined),
-            "exit_code": report.exit_code,
-            "gate_failures": report.gate_failures,
-            "data_docs": str(verdict.data_docs) if verdict.data_docs else None,
-            "published_at": _now(),
-        }
         try:
-            warehouse.load_rows(con, rows, run_row)
-        except (duckdb.Error, OSError) as exc:
+            warehouse.apply_schema(con)
+            corrections.apply_pending(con, options.warehouse, publish_after=False)
+            warehouse.load_rows(con, rows, {**run_row, "finished_at": _now(), "published_at": _now()})
+            report.totals = warehouse.totals(con)
+        except (duckdb.Error, OSError, warehouse.WarehouseError) as exc:
             raise warehouse.WarehouseError(
                 warehouse.explain(options.warehouse, exc, "load into")
                 + "; nothing of this run was written (the transaction rolled back)"
             ) from None
-        report.totals = warehouse.totals(con)
         report.published = publish(con, options.warehouse)
     finally:
         con.close()

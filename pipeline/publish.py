@@ -44,7 +44,10 @@ def publish(con: duckdb.DuckDBPyConnection, warehouse: str | Path) -> Path:
         os.replace(partial, target)
     except (OSError, duckdb.Error) as exc:
         partial.unlink(missing_ok=True)
-        raise PublishError(f"cannot publish {target} from {warehouse}: {exc}") from None
+        raise PublishError(
+            f"cannot publish {target} from {warehouse}: {exc}; the warehouse itself is written, readers still "
+            "see the previous snapshot until the next run or purge publishes again"
+        ) from None
     return target
 
 
