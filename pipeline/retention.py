@@ -92,6 +92,7 @@ def _apply(con: duckdb.DuckDBPyConnection, audio: list[str], now: datetime) -> N
             """,
             [now, audio],
         )
+        warehouse.refresh_marts(con)  # the coaching queue quotes the text
         con.execute("COMMIT")
     except duckdb.Error:
         con.execute("ROLLBACK")

@@ -188,6 +188,8 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame], run
             con.register("batch_quarantine", quarantine)
             con.execute("DELETE FROM quarantine WHERE source IN (SELECT source FROM batch_quarantine)")
             con.execute("INSERT INTO quarantine BY NAME SELECT * FROM batch_quarantine")
+        if calls is not None and not calls.empty:
+            refresh_marts(con)
         if run is not None:
             record_run(con, run)
         con.execute("COMMIT")
@@ -200,6 +202,16 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame], run
             with contextlib.suppress(duckdb.Error):
                 con.unregister(f"batch_{table}")
     return 0 if calls is None else len(calls)
+
+
+MATERIALISED = {"mart_coaching_queue": "coaching_moments"}
+"""Marts kept as tables (the dashboard reads them often; computing them means ranking every turn)."""
+
+
+def refresh_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild the materialised marts from their live views (inside the caller's transaction)."""
+    for table, view in MATERIALISED.items():
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {view}")
 
 
 def record_run(con: duckdb.DuckDBPyConnection, run: dict[str, Any]) -> None:

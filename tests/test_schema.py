@@ -27,6 +27,9 @@ def test_every_view_has_exactly_the_columns_its_file_documents(samples: Path, wa
             assert all(c.description for c in schema.documented_columns(file))
             # Every view answers on real data.
             con.execute(f"SELECT * FROM {name} LIMIT 5").fetchall()
+        # The load kept the materialised coaching queue equal to the live ranking.
+        live = con.execute("SELECT * FROM coaching_moments ORDER BY rank").fetchall()
+        assert live and con.execute("SELECT * FROM coaching_queue ORDER BY rank").fetchall() == live
     finally:
         con.close()
     names = {schema.view_name(f) for f in schema.view_files()}
@@ -196,10 +199,12 @@ def test_coaching_queue_ranks_moments_and_points_at_the_turn(mart_con):
             "context_turn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [call_id, index, speaker, index * 2.0, index * 2.0 + 1, text, state, outcome, context],
         )
-    queue = con.execute(
-        "SELECT rank, call_id, turn_index, outcome, priority, customer_state, customer_text, agent_rank "
-        "FROM coaching_queue ORDER BY rank"
-    ).fetchall()
+    columns = "rank, call_id, turn_index, outcome, priority, customer_state, customer_text, agent_rank"
+    queue = con.execute(f"SELECT {columns} FROM coaching_moments ORDER BY rank").fetchall()
+    # The dashboard's coaching_queue is the same ranking materialised by the loader.
+    assert con.execute("SELECT count(*) FROM coaching_queue").fetchone() == (0,)  # rows were inserted by hand
+    warehouse.refresh_marts(con)
+    assert con.execute(f"SELECT {columns} FROM coaching_queue ORDER BY rank").fetchall() == queue
     # missing_boundary 3 x (1 + 0.5 x 2) x 1.25; over_empathy 1 x 2 x 1.25; missed_empathy 2 x 1.5 x 1.
     assert [(r[1], r[2], r[3]) for r in queue] == [
         ("rough", 3, "missing_boundary"),

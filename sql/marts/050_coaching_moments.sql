@@ -1,9 +1,11 @@
--- view: coaching_queue
+-- view: coaching_moments
 -- The moments most worth a coach's time: every judged agent turn whose outcome is not
 -- appropriate, ranked. priority = outcome weight (settings: coach_weight_*)
 --   x (1 + 0.5 x severity of the customer state it answered: neutral 0, frustrated 1, aggressive 2)
 --   x 1.25 when the call ended no calmer than its peak (deescalated = false).
 -- Ties go to the more recent call. Each row points at a call and a turn.
+-- Computed live over all turns; the dashboard reads coaching_queue, the same rows materialised
+-- by the loader (see 051_coaching_queue.sql).
 -- columns:
 --   rank             BIGINT    1 = most worth a coach's time, over the whole warehouse
 --   agent_rank       BIGINT    the same ranking within the agent's own moments
@@ -24,7 +26,7 @@
 --   agent_text       VARCHAR   what the agent said (NULL once purged)
 --   customer_state   VARCHAR   state of the customer turn it answered
 --   customer_text    VARCHAR   what the customer said (NULL once purged)
-CREATE OR REPLACE VIEW coaching_queue AS
+CREATE OR REPLACE VIEW coaching_moments AS
 WITH weights AS (
     SELECT
         replace(key, 'coach_weight_', '') AS outcome,

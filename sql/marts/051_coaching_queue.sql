@@ -1,0 +1,27 @@
+-- view: coaching_queue
+-- The ranked coaching moments (see coaching_moments for the ranking), materialised in the table
+-- mart_coaching_queue: the loader rebuilds it inside the transaction of every load that changes
+-- calls, and purge after it purges, so reading it costs a scan of the moments, not a ranking of
+-- every turn. A change to the coach_weight_* settings shows after the next load.
+-- columns:
+--   rank             BIGINT    1 = most worth a coach's time, over the whole warehouse
+--   agent_rank       BIGINT    the same ranking within the agent's own moments
+--   priority         DOUBLE    the score ranked on (see above)
+--   call_id          VARCHAR   the call
+--   turn_index       INTEGER   the agent turn to review
+--   start_s          DOUBLE    where that turn starts in the call, seconds
+--   context_turn     INTEGER   the customer turn it was judged against
+--   call_date        DATE      UTC day of the call
+--   started_at       TIMESTAMP call start, UTC
+--   agent_id         VARCHAR   the agent
+--   team             VARCHAR   the agent's team
+--   queue            VARCHAR   the call's queue
+--   language         VARCHAR   the call's language
+--   outcome          VARCHAR   missed_empathy | over_empathy | missing_boundary | dismissive
+--   policy_rule      VARCHAR   the policy rule that matched
+--   explanation      VARCHAR   why, naming the turns
+--   agent_text       VARCHAR   what the agent said (NULL once purged)
+--   customer_state   VARCHAR   state of the customer turn it answered
+--   customer_text    VARCHAR   what the customer said (NULL once purged)
+CREATE TABLE IF NOT EXISTS mart_coaching_queue AS SELECT * FROM coaching_moments;
+CREATE OR REPLACE VIEW coaching_queue AS SELECT * FROM mart_coaching_queue;
