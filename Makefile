@@ -5,8 +5,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 WAREHOUSE ?= var/warehouse.duckdb
 
-# Debian packages the tests need: espeak-ng speaks the test recordings.
-SYSTEM_PACKAGES := espeak-ng
+# Debian packages the tests need: espeak-ng speaks the test recordings; chromium is the headless
+# browser the dashboard tests drive (Playwright cannot download its own browser here).
+SYSTEM_PACKAGES := espeak-ng chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: install system-deps demo test lint typecheck unit clean
@@ -20,13 +21,14 @@ $(STAMP): pyproject.toml constraints.txt
 install: $(STAMP)
 
 system-deps:
-	@command -v espeak-ng >/dev/null || { echo "installing Debian packages: $(SYSTEM_PACKAGES)"; \
+	@{ command -v espeak-ng && test -x /usr/bin/chromium; } >/dev/null || { echo "installing Debian packages: $(SYSTEM_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES); }
 
 # Analyse the shipped sample calls into the embedded warehouse and print a summary.
 # Re-running it changes nothing: unchanged calls are skipped.
 demo: $(STAMP)
 	$(BIN)/empathy-dial run samples/calls --warehouse $(WAREHOUSE) --no-progress
+	@echo "Open the dashboard: $(BIN)/empathy-dial dashboard --warehouse $(WAREHOUSE)  (serves http://127.0.0.1:8501)"
 
 lint: $(STAMP)
 	$(BIN)/ruff check pipeline dags tests benchmarks
