@@ -185,11 +185,16 @@ def calls(con: Con, filters: Filters, search: str = "", outcome: str | None = No
     """
     where, params = filters.where()
     if search:
+        # The text scan is bounded by the filtered calls' id range: when ids grow with time (as
+        # dated ids do), DuckDB skips the row groups of other days instead of reading every turn.
         where += (
             " AND (contains(lower(call_id), lower(?))"
-            " OR call_id IN (SELECT call_id FROM turns WHERE contains(lower(text), lower(?))))"
+            " OR call_id IN (SELECT call_id FROM turns WHERE call_id BETWEEN"
+            f" (SELECT min(call_id) FROM stg_calls WHERE {where})"
+            f" AND (SELECT max(call_id) FROM stg_calls WHERE {where})"
+            " AND contains(lower(text), lower(?))))"
         )
-        params += [search, search]
+        params += [search, *params, *params, search]
     if outcome:
         column = "aggression_turns" if outcome == "aggression" else outcome
         if column not in (*OUTCOME_COLUMNS, "aggression_turns"):
