@@ -67,8 +67,14 @@ def load(name: str, *args: Any) -> Any:
 @st.cache_data(max_entries=512, show_spinner=False)
 def _cached(path: str, version: str, name: str, args: tuple[Any, ...]) -> Any:
     query = getattr(queries, name)
-    con = duckdb.connect(path, read_only=True)
+    # ATTACH in a fresh in-memory database, not duckdb.connect(path): connect() shares one open
+    # database per path within the process, so while another render still held the previous
+    # snapshot, a new connection would read that one and cache it under the new version.
+    con = duckdb.connect(":memory:")
     try:
+        quoted = path.replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS snapshot (READ_ONLY)")
+        con.execute("USE snapshot")
         return query(con, *args)
     finally:
         con.close()
