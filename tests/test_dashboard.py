@@ -2,12 +2,14 @@
 Debian's headless Chromium (driven by Playwright) reads it like a quality manager would.
 
 Numbers on screen are compared with the same SQL on the published snapshot. Screenshots of every
-page go to docs/screenshots/ (the README shows the best ones).
+page go to var/screenshots/, or to the folder in $EMPATHY_DIAL_SCREENSHOTS
+(`EMPATHY_DIAL_SCREENSHOTS=docs/screenshots` refreshes the ones the README shows).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -41,7 +43,7 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SHOTS = ROOT / "docs" / "screenshots"
+SHOTS = ROOT / os.environ.get("EMPATHY_DIAL_SCREENSHOTS", "var/screenshots")
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 QUOTED_AGENT = "x' OR 1=1 --"
 QUOTED_CALL = "t-quote"
