@@ -230,12 +230,22 @@ def _describe(suite: str, config: Any) -> str:
     return f"{suite}.{config.type}({columns})"
 
 
+def _quiet_gx_loggers() -> None:
+    """GX sets INFO on some of its own loggers (one announces every ephemeral docs site): keep
+    them at WARNING unless the run asked for debug output (`--verbose`)."""
+    if logging.getLogger().isEnabledFor(logging.DEBUG):
+        return
+    for name, logger in list(logging.root.manager.loggerDict.items()):
+        if name.startswith("great_expectations") and isinstance(logger, logging.Logger):
+            logger.setLevel(logging.WARNING)
+
+
 def _context(docs_dir: Path | None) -> tuple[Any, Any]:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    _quiet_gx_loggers()
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if docs_dir is not None:

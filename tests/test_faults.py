@@ -89,6 +89,7 @@ def test_kill_9_in_the_middle_of_a_load_leaves_the_warehouse_as_before(tmp_path:
 
     rerun = cli("run", inbox, "--warehouse", wh)
     assert rerun.returncode == 0, rerun.stderr
+    assert rerun.stderr == "", "a good run prints its summary and nothing on stderr (no library chatter)"
     after = query(wh, STATE)
     assert after[0][0] == before[0][0] + 12 and after[0][2] == before[0][2] + 1
     assert query(publish.published_path(wh), STATE) == after
