@@ -12,7 +12,10 @@ import os
 import shutil
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -67,6 +70,9 @@ class RunReport:
     gate_failures: int = 0
     data_docs: Path | None = None
     published: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage, in the order run: transcribe, analyse (``run`` only), read staged, gate,
+    load (one transaction), publish."""
 
     @property
     def exit_code(self) -> int:
@@ -84,6 +90,7 @@ class RunReport:
             "gate_failures": self.gate_failures,
             "data_docs": str(self.data_docs) if self.data_docs else None,
             "published": str(self.published) if self.published else None,
+            "timings": {stage: round(seconds, 3) for stage, seconds in self.timings.items()},
             "exit_code": self.exit_code,
         }
 
@@ -166,10 +173,12 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
     feedback inbox are stored first.
     """
     report = RunReport(run_id, options.warehouse)
-    rows, counts = _combine(folders)
+    with _timed(report, "read staged"):
+        rows, counts = _combine(folders)
     report.inputs, report.skipped = counts
-    verdict = gate.check(rows, _data_docs_dir(options.warehouse, run_id))
-    rows = gate.split(rows, verdict, _now())
+    with _timed(report, "gate"):
+        verdict = gate.check(rows, _data_docs_dir(options.warehouse, run_id))
+        rows = gate.split(rows, verdict, _now())
     quarantine = rows.get("quarantine")
     if quarantine is not None:
         report.quarantined = [
@@ -193,16 +202,19 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
     con = warehouse.connect(options.warehouse)
     try:
         try:
+            loading = time.perf_counter()
             warehouse.apply_schema(con)
             corrections.apply_pending(con, options.warehouse, publish_after=False)
             warehouse.load_rows(con, rows, {**run_row, "finished_at": _now(), "published_at": _now()})
             report.totals = warehouse.totals(con)
+            report.timings["load"] = time.perf_counter() - loading
         except (duckdb.Error, OSError, warehouse.WarehouseError) as exc:
             raise warehouse.WarehouseError(
                 warehouse.explain(options.warehouse, exc, "load into")
                 + "; nothing of this run was written (the transaction rolled back)"
             ) from None
-        report.published = publish(con, options.warehouse)
+        with _timed(report, "publish"):
+            report.published = publish(con, options.warehouse)
     finally:
         con.close()
     return report
@@ -283,15 +295,29 @@ def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> Ru
     workers = options.workers or default_workers()
     groups = balanced_batches([f for f in files if not is_audio(Path(f))], workers * 4 if workers > 1 else 1)
     staging = Path(tempfile.mkdtemp(prefix="empathy-dial-"))
+    timings: dict[str, float] = {}
     try:
+        began = time.perf_counter()
         folders = [stage_batch(recordings, staging / "recordings", options, models)] if recordings else []
+        if recordings:
+            timings["transcribe"] = time.perf_counter() - began
+        began = time.perf_counter()
         jobs = [(group, str(staging / f"batch-{n:05d}")) for n, group in enumerate(groups)]
         folders += _stage_all(jobs, options, models, workers)
+        timings["analyse"] = time.perf_counter() - began
         report = load_staged(folders, run_id, options, started)
     except (warehouse.WarehouseError, PublishError) as exc:
         raise type(exc)(f"{exc}. The analysed batches are kept in {staging}") from None
     shutil.rmtree(staging, ignore_errors=True)
+    report.timings = {**timings, **report.timings}
     return report
+
+
+@contextmanager
+def _timed(report: RunReport, stage: str) -> Iterator[None]:
+    began = time.perf_counter()
+    yield
+    report.timings[stage] = time.perf_counter() - began
 
 
 def default_workers() -> int:

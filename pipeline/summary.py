@@ -23,6 +23,9 @@ def format_run(report: RunReport, max_quarantine_lines: int = 20) -> str:
         f"  dosing score: {score}  (appropriate agent turns / judged agent turns)",
         "  outcomes   : " + ", ".join(f"{o} {outcomes.get(o, 0)}" for o in OUTCOMES),
     ]
+    if report.timings:
+        stages = ", ".join(f"{stage} {seconds:.1f}" for stage, seconds in report.timings.items())
+        lines.append(f"  time (s)   : {sum(report.timings.values()):.1f} ({stages})")
     if report.quarantined:
         lines.append("Quarantined in this run (fix the input and run again):")
         for q in report.quarantined[:max_quarantine_lines]:

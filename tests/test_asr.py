@@ -293,6 +293,7 @@ def test_run_takes_folders_that_mix_recordings_and_transcripts(models, stereo_ca
     assert main(args) == 3
     report = json.loads(capsys.readouterr().out)
     assert (report["inputs"], report["loaded"]) == (6, 4)
+    assert list(report["timings"])[:2] == ["transcribe", "analyse"]
     assert sorted((q["stage"], Path(q["source"]).name) for q in report["quarantined"]) == [
         ("transcribe", "broken.mp3"),
         ("transcribe", "empty.wav"),

@@ -174,6 +174,9 @@ def test_console_script_exit_code_3(mixed_batch: Path, warehouse_path: Path):
     assert done.returncode == 3, done.stderr
     report = json.loads(done.stdout)
     assert report["loaded"] == 3 and len(report["quarantined"]) == 5 and report["exit_code"] == 3
+    # where the time went, stage by stage, in the order run
+    assert list(report["timings"]) == ["analyse", "read staged", "gate", "load", "publish"]
+    assert all(seconds >= 0 for seconds in report["timings"].values())
 
 
 def test_a_call_that_breaks_the_classifier_costs_only_itself(samples: Path, tmp_path: Path):
