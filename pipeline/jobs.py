@@ -236,7 +236,8 @@ def _combine(folders: list[str]) -> tuple[dict[str, pd.DataFrame], tuple[int, in
 
 
 def _data_docs_dir(warehouse_path: Path, run_id: str) -> Path | None:
-    folder = Path(warehouse_path).parent / "data_docs" / run_id.replace(":", "-").replace("/", "-")
+    # absolute: GX refuses a relative docs folder (and the summary should name the real place)
+    folder = Path(warehouse_path).resolve().parent / "data_docs" / run_id.replace(":", "-").replace("/", "-")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -51,6 +51,17 @@ def test_samples_load_and_a_rerun_changes_nothing(samples: Path, warehouse_path:
     assert query(warehouse_path, "SELECT count(*) FROM turns WHERE extra LIKE '%gold_%'") == [(expected_turns,)]
 
 
+def test_the_default_relative_warehouse_path_works(samples: Path, tmp_path: Path, monkeypatch, capsys):
+    """What `make demo` does: no --warehouse, so var/warehouse.duckdb relative to the working folder."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EMPATHY_DIAL_WAREHOUSE", raising=False)
+    assert run(samples) == 0
+    [docs] = (tmp_path / "var" / "data_docs").glob("*/index.html")
+    summary = capsys.readouterr().out
+    assert f"Data Docs: {docs}" in summary  # named by its absolute path
+    assert counts(tmp_path / "var" / "warehouse.duckdb")["calls"] == len(list(samples.glob("*.call.json")))
+
+
 def test_samples_show_every_outcome_and_call_kind(samples: Path, warehouse_path: Path):
     assert run(samples, "--warehouse", warehouse_path) == 0
     seen = {r[0] for r in query(warehouse_path, "SELECT DISTINCT outcome FROM turns WHERE outcome IS NOT NULL")}
