@@ -5,7 +5,9 @@ A correction is first written as a small JSON file into the inbox beside the war
 moves the inbox into the ``feedback`` table in one transaction and publishes a new snapshot;
 the loader calls it at every run, and :func:`submit` tries it at once. When the nightly load
 holds the warehouse, the correction waits in the inbox for the next writer: nothing ever opens
-a second writer on the file.
+a second writer on the file. A file in the inbox that is not a valid correction (hand-written,
+truncated, from another version) is moved to ``inbox/feedback/rejected/`` beside a
+``.reason.txt`` naming the field and the rule, so it never blocks the others or a night's load.
 """
 
 from __future__ import annotations
@@ -20,10 +22,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pandas as pd
 
 from . import warehouse
 from .labels import AGENT_MODES, AGENT_TAGS, CUSTOMER_STATES
 from .publish import publish
+from .transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -52,17 +56,30 @@ def inbox(warehouse_path: str | Path) -> Path:
 
 
 def make(
-    call_id: str, turn_index: int, field: str, value: str | list[str], who: str, old_value: Any = None
+    call_id: str,
+    turn_index: int,
+    field: str,
+    value: str | list[str],
+    who: str,
+    old_value: Any = None,
+    at: datetime | None = None,
 ) -> Correction:
     """Check a correction against the label set; tags may be given as a list."""
-    if not call_id:
-        raise CorrectionError("field 'call_id': must not be empty")
-    if not who or not who.strip():
+    if not isinstance(call_id, str) or not call_id:
+        raise CorrectionError("field 'call_id': must be a non-empty text")
+    if not isinstance(turn_index, int) or isinstance(turn_index, bool) or turn_index < 0:
+        raise CorrectionError(f"field 'turn_index': {turn_index!r} is not a whole number >= 0")
+    if not isinstance(who, str) or not who.strip():
         raise CorrectionError("field 'who': say who corrects the label")
     if field not in FIELDS:
         raise CorrectionError(f"field 'field': {field!r} is not one of {list(FIELDS)}")
     if field == "tags":
-        tags = json.loads(value) if isinstance(value, str) else list(value)
+        try:
+            tags = json.loads(value) if isinstance(value, str) else list(value)
+        except (ValueError, TypeError):
+            raise CorrectionError(f"field 'corrected_value': {value!r} is not a list of tags") from None
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            raise CorrectionError(f"field 'corrected_value': {value!r} is not a list of tags")
         unknown = [t for t in tags if t not in AGENT_TAGS]
         if unknown:
             raise CorrectionError(f"field 'tags': {unknown} not in the label set {list(AGENT_TAGS)}")
@@ -73,8 +90,45 @@ def make(
             raise CorrectionError(f"field '{field}': {value!r} is not one of {list(allowed)}")
         text = str(value)
     old = json.dumps(list(old_value)) if isinstance(old_value, list | tuple) else old_value
-    now = datetime.now(UTC).replace(tzinfo=None).isoformat(timespec="microseconds")
-    return Correction(call_id, int(turn_index), field, text, old, who.strip(), now)
+    if old is not None and not isinstance(old, str):
+        raise CorrectionError(f"field 'old_value': {old!r} is not a label")
+    when = at or datetime.now(UTC)
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    stamp = when.isoformat(timespec="microseconds")
+    return Correction(call_id, turn_index, field, text, old, who.strip(), stamp)
+
+
+def read(file: Path) -> Correction:
+    """One inbox file, checked like a new correction; CorrectionError names the field and the rule."""
+    try:
+        raw = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise CorrectionError(f"not JSON ({exc})") from None
+    if not isinstance(raw, dict):
+        raise CorrectionError("not a JSON object")
+    missing = [k for k in ("call_id", "turn_index", "field", "corrected_value", "who", "at") if k not in raw]
+    if missing:
+        raise CorrectionError(f"field '{missing[0]}': missing")
+    try:
+        at = datetime.fromisoformat(raw["at"])
+    except (TypeError, ValueError):
+        raise CorrectionError(f"field 'at': {raw['at']!r} is not an ISO time") from None
+    return make(
+        raw["call_id"], raw["turn_index"], raw["field"], raw["corrected_value"], raw["who"], raw.get("old_value"), at
+    )
+
+
+def rejected(warehouse_path: str | Path) -> Path:
+    return inbox(warehouse_path) / "rejected"
+
+
+def _reject(file: Path, reason: str) -> None:
+    folder = file.parent / "rejected"
+    folder.mkdir(exist_ok=True)
+    os.replace(file, folder / file.name)
+    (folder / f"{file.name}.reason.txt").write_text(reason + "\n", encoding="utf-8")
+    log.warning("%s: not a correction (%s); moved to %s", file, reason, folder)
 
 
 def submit(warehouse_path: str | Path, correction: Correction) -> str:
@@ -103,31 +157,31 @@ def submit(warehouse_path: str | Path, correction: Correction) -> str:
 
 def apply_pending(con: duckdb.DuckDBPyConnection, warehouse_path: str | Path, publish_after: bool = True) -> int:
     """Move every correction waiting in the inbox into ``feedback`` (one transaction)."""
-    files = sorted(inbox(warehouse_path).glob("*.json"))
-    if not files:
-        return 0
     rows, done = [], []
-    for file in files:
+    for file in sorted(inbox(warehouse_path).glob("*.json")):
         try:
-            raw = json.loads(file.read_text(encoding="utf-8"))
-            fields = ("call_id", "turn_index", "field", "corrected_value", "old_value", "who")
-            rows.append([file.stem, *(raw[k] for k in fields), datetime.fromisoformat(raw["at"])])
-            done.append(file)
-        except (ValueError, KeyError) as exc:
-            log.warning("%s: not a correction (%s); left in the inbox", file, exc)
+            correction = read(file)
+        except CorrectionError as exc:
+            _reject(file, str(exc))
+            continue
+        rows.append({"correction_id": file.stem, **asdict(correction)})
+        done.append(file)
+    if not rows:
+        return 0
+    frame = pd.DataFrame(rows)
+    frame["at"] = pd.to_datetime(frame["at"])
     warehouse.apply_schema(con)
-    con.execute("BEGIN TRANSACTION")
+    con.register("correction_rows", frame)
     try:
-        con.execute("DELETE FROM feedback WHERE correction_id IN (SELECT unnest(?))", [[r[0] for r in rows]])
-        con.executemany(
-            "INSERT INTO feedback (correction_id, call_id, turn_index, field, corrected_value, old_value, who, "
-            '"at") VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-            rows,
-        )
-        con.execute("COMMIT")
-    except duckdb.Error:
-        con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            con.execute("DELETE FROM feedback WHERE correction_id IN (SELECT correction_id FROM correction_rows)")
+            con.execute(
+                "INSERT INTO feedback (correction_id, call_id, turn_index, field, corrected_value, old_value, who, "
+                '"at") SELECT correction_id, call_id, turn_index, field, corrected_value, old_value, who, "at" '
+                "FROM correction_rows"
+            )
+    finally:
+        con.unregister("correction_rows")
     for file in done:
         file.unlink()
     if publish_after:

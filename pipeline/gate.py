@@ -24,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from .labels import AGENT_MODES, AGENT_TAGS, CUSTOMER_STATES, OUTCOMES, SPEAKERS
+from .staging import set_aside
 
 log = logging.getLogger(__name__)
 
@@ -107,26 +108,11 @@ def split(rows: dict[str, pd.DataFrame], report: GateReport, now: Any) -> dict[s
     failed = set(report.failures)
     calls = rows["calls"]
     bad = calls[calls["call_id"].isin(failed)].drop_duplicates("call_id")
-    quarantine = pd.DataFrame(
-        {
-            "source": bad["source"],
-            "reason": [
-                f"{src}: call {cid}: failed the quality gate: {'; '.join(report.failures[cid])}"
-                for src, cid in zip(bad["source"], bad["call_id"], strict=True)
-            ],
-            "stage": "gate",
-            "at": now,
-            "source_sha256": bad["source_sha256"],
-        }
-    )
-    kept = {
-        name: frame[~frame["call_id"].isin(failed)] if "call_id" in frame.columns else frame
-        for name, frame in rows.items()
-        if name != "quarantine"
-    }
-    previous = rows.get("quarantine")
-    kept["quarantine"] = quarantine if previous is None or previous.empty else pd.concat([previous, quarantine])
-    return kept
+    reasons = [
+        f"{src}: call {cid}: failed the quality gate: {'; '.join(report.failures[cid])}"
+        for src, cid in zip(bad["source"], bad["call_id"], strict=True)
+    ]
+    return set_aside(rows, bad, reasons, "gate", now)
 
 
 def _frames(rows: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -1,7 +1,8 @@
 """The nightly job, as one call (command line) or as steps (Airflow tasks).
 
-``run`` = ``plan_batches`` + ``stage_batch`` per batch + ``load_staged``, minus the staging
-files: both entry points share every step.
+The DAG = ``plan_inputs`` + one mapped task per batch (``stage_batch``: transcribe, analyse,
+stage Parquet) + ``load_staged`` (gate, one load transaction, publish). ``run`` does the same on
+one machine: recordings in this process, transcripts in worker processes, then ``load_staged``.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from .classify import DEFAULT_CLASSIFIER, LazyClassifier, TurnClassifier
 from .ingest import discover, is_audio
 from .policy import Policy
 from .publish import PublishError, publish, reader_path
-from .staging import read_rows, write_rows
+from .staging import read_rows, set_aside, write_rows
 from .transcripts import duplicate_call_id
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,8 @@ class RunReport:
     gate_failures: int = 0
     data_docs: Path | None = None
     published: Path | None = None
+    publish_error: str | None = None
+    """Why the snapshot was not published after the load committed (the next run publishes)."""
     timings: dict[str, float] = field(default_factory=dict)
     """Seconds per stage, in the order run: transcribe, analyse (``run`` only), read staged, gate,
     load (one transaction), publish."""
@@ -90,6 +93,7 @@ class RunReport:
             "gate_failures": self.gate_failures,
             "data_docs": str(self.data_docs) if self.data_docs else None,
             "published": str(self.published) if self.published else None,
+            "publish_error": self.publish_error,
             "timings": {stage: round(seconds, 3) for stage, seconds in self.timings.items()},
             "exit_code": self.exit_code,
         }
@@ -97,12 +101,6 @@ class RunReport:
 
 def new_run_id(prefix: str = "cli") -> str:
     return f"{prefix}-{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}"
-
-
-def plan_batches(inputs: list[str], batch_size: int = 200) -> list[list[str]]:
-    """Split the discovered input files into batches of at most ``batch_size`` files."""
-    files = [str(p) for p in discover(inputs)]
-    return [files[i : i + batch_size] for i in range(0, len(files), batch_size)]
 
 
 def plan_inputs(inputs: list[str], batch_size: int = 200, recording_batch_size: int = 20) -> dict[str, list[list[str]]]:
@@ -169,8 +167,8 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
 
     Everything a run writes (every call of every batch, its quarantine rows, its run row) is one
     transaction: a load that fails or is killed leaves the warehouse exactly as before, and the
-    staged folders are left as they were for the next attempt. Corrections waiting in the
-    feedback inbox are stored first.
+    staged folders are left as they were for the next attempt. Label corrections waiting in the
+    feedback inbox are stored first, in a transaction of their own (see ``_store_corrections``).
     """
     report = RunReport(run_id, options.warehouse)
     with _timed(report, "read staged"):
@@ -199,12 +197,12 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
         "gate_failures": report.gate_failures,
         "data_docs": str(verdict.data_docs) if verdict.data_docs else None,
     }
-    con = warehouse.connect(options.warehouse)
+    con = warehouse.connect(options.warehouse, wait_s=warehouse.lock_wait_s())
     try:
         try:
             loading = time.perf_counter()
             warehouse.apply_schema(con)
-            corrections.apply_pending(con, options.warehouse, publish_after=False)
+            _store_corrections(con, options.warehouse)
             warehouse.load_rows(con, rows, {**run_row, "finished_at": _now(), "published_at": _now()})
             report.totals = warehouse.totals(con)
             report.timings["load"] = time.perf_counter() - loading
@@ -213,11 +211,27 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
                 warehouse.explain(options.warehouse, exc, "load into")
                 + "; nothing of this run was written (the transaction rolled back)"
             ) from None
-        with _timed(report, "publish"):
-            report.published = publish(con, options.warehouse)
+        try:
+            with _timed(report, "publish"):
+                report.published = publish(con, options.warehouse)
+        except PublishError as exc:
+            # The night is committed: say so, and let the next run publish it (exit code unchanged).
+            report.publish_error = str(exc)
+            log.error("%s", exc)
+            con.execute("UPDATE runs SET published_at = NULL WHERE run_id = ?", [run_id])
     finally:
         con.close()
     return report
+
+
+def _store_corrections(con: duckdb.DuckDBPyConnection, warehouse_path: Path) -> None:
+    """Label corrections waiting in the inbox, in their own transaction before the load's: a
+    problem with them is a warning (they stay in the inbox for the next run), never a failed night."""
+    try:
+        corrections.apply_pending(con, warehouse_path, publish_after=False)
+    except (duckdb.Error, OSError, warehouse.WarehouseError) as exc:
+        folder = corrections.inbox(warehouse_path)
+        log.warning("label corrections not stored this run, they stay in %s: %s", folder, exc)
 
 
 def _combine(folders: list[str]) -> tuple[dict[str, pd.DataFrame], tuple[int, int]]:
@@ -260,24 +274,9 @@ def _drop_repeated_calls(rows: dict[str, pd.DataFrame], first_source: dict[str, 
     if not repeated.any():
         return rows
     dropped = calls[repeated]
-    quarantine = pd.DataFrame(
-        {
-            "source": dropped["source"],
-            "reason": [
-                duplicate_call_id(src, cid, first_source[cid])
-                for src, cid in zip(dropped["source"], dropped["call_id"], strict=True)
-            ],
-            "stage": "validate",
-            "at": _now(),
-            "source_sha256": dropped["source_sha256"],
-        }
-    )
-    ids = set(dropped["call_id"])
-    kept = {name: frame[~frame["call_id"].isin(ids)] if "call_id" in frame else frame for name, frame in rows.items()}
-    kept["calls"] = calls[~repeated]
-    previous = rows.get("quarantine")
-    kept["quarantine"] = quarantine if previous is None or previous.empty else pd.concat([previous, quarantine])
-    return kept
+    pairs = zip(dropped["source"], dropped["call_id"], strict=True)
+    reasons = [duplicate_call_id(src, cid, first_source[cid]) for src, cid in pairs]
+    return set_aside(rows, dropped, reasons, "validate", _now())
 
 
 def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> RunReport:
@@ -290,7 +289,8 @@ def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> Ru
     started = _now()
     run_id = run_id or new_run_id()
     models = options.models()  # loaded once, and a bad policy or model fails before any work
-    warehouse.connect(options.warehouse).close()  # a locked or read-only warehouse fails before any work
+    # a locked (past the wait) or read-only warehouse fails before any work
+    warehouse.connect(options.warehouse, wait_s=warehouse.lock_wait_s()).close()
     files = [str(p) for p in discover(inputs)]
     recordings = [f for f in files if is_audio(Path(f))]
     workers = options.workers or default_workers()
@@ -307,8 +307,11 @@ def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> Ru
         folders += _stage_all(jobs, options, models, workers)
         timings["analyse"] = time.perf_counter() - began
         report = load_staged(folders, run_id, options, started)
-    except (warehouse.WarehouseError, PublishError) as exc:
+    except warehouse.WarehouseError as exc:
         raise type(exc)(f"{exc}. The analysed batches are kept in {staging}") from None
+    except BaseException:
+        log.error("the run stopped; the analysed batches are kept in %s", staging)
+        raise
     shutil.rmtree(staging, ignore_errors=True)
     report.timings = {**timings, **report.timings}
     return report

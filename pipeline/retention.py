@@ -18,6 +18,7 @@ import duckdb
 from . import warehouse
 from .ingest import AUDIO_SUFFIXES
 from .publish import publish
+from .transaction import transaction
 
 RETENTION_ENV = "EMPATHY_DIAL_RETENTION_DAYS"
 DEFAULT_RETENTION_DAYS = 90
@@ -54,7 +55,7 @@ def purge(path: str | Path, days: int | None = None, now: datetime | None = None
     now = now or datetime.now(UTC).replace(tzinfo=None)
     cutoff = now - timedelta(days=retention_days(days))
     audio = [f"%{suffix}" for suffix in AUDIO_SUFFIXES]
-    con = warehouse.connect(path)
+    con = warehouse.connect(path, wait_s=warehouse.lock_wait_s())
     try:
         warehouse.apply_schema(con)
         con.execute(f"CREATE TEMP TABLE due AS {_DUE}", [cutoff])
@@ -80,8 +81,7 @@ def purge(path: str | Path, days: int | None = None, now: datetime | None = None
 
 
 def _apply(con: duckdb.DuckDBPyConnection, audio: list[str], now: datetime) -> None:
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         con.execute("UPDATE turns SET text = NULL, extra = NULL WHERE call_id IN (SELECT call_id FROM due)")
         con.execute(
             """
@@ -93,7 +93,3 @@ def _apply(con: duckdb.DuckDBPyConnection, audio: list[str], now: datetime) -> N
             [now, audio],
         )
         warehouse.refresh_marts(con)  # the coaching queue quotes the text
-        con.execute("COMMIT")
-    except duckdb.Error:
-        con.execute("ROLLBACK")
-        raise

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import duckdb
 
+from .transaction import transaction
+
 log = logging.getLogger(__name__)
 
 SQL_DIR_ENV = "EMPATHY_DIAL_SQL_DIR"
@@ -86,16 +88,14 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             if done[version] != digest:
                 log.warning("%s changed after it was applied; migrations are never re-run, add a new one", file.name)
             continue
-        con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(text)
-            con.execute(
-                "INSERT INTO schema_version VALUES (?, ?, ?, current_timestamp::TIMESTAMP)",
-                [version, file.name, digest],
-            )
-            con.execute("COMMIT")
+            with transaction(con):
+                con.execute(text)
+                con.execute(
+                    "INSERT INTO schema_version VALUES (?, ?, ?, current_timestamp::TIMESTAMP)",
+                    [version, file.name, digest],
+                )
         except duckdb.Error as exc:
-            con.execute("ROLLBACK")
             raise SchemaError(f"{file}: migration {version} failed: {exc}") from exc
         log.info("warehouse schema upgraded to version %d (%s)", version, file.name)
         applied.append(file.name)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -40,3 +41,30 @@ def read_rows(folder: str | Path) -> dict[str, pd.DataFrame]:
         }
     finally:
         con.close()
+
+
+def set_aside(
+    rows: dict[str, pd.DataFrame], dropped: pd.DataFrame, reasons: list[str], stage: str, now: Any
+) -> dict[str, pd.DataFrame]:
+    """Take the calls in ``dropped`` (rows of ``calls``) out of every table and quarantine them.
+
+    Each gets a quarantine row with its reason and ``stage``; quarantine rows already there stay.
+    """
+    ids = set(dropped["call_id"])
+    quarantine = pd.DataFrame(
+        {
+            "source": dropped["source"],
+            "reason": reasons,
+            "stage": stage,
+            "at": now,
+            "source_sha256": dropped["source_sha256"],
+        }
+    )
+    kept = {
+        name: frame[~frame["call_id"].isin(ids)] if "call_id" in frame.columns else frame
+        for name, frame in rows.items()
+        if name != "quarantine"
+    }
+    previous = rows.get("quarantine")
+    kept["quarantine"] = quarantine if previous is None or previous.empty else pd.concat([previous, quarantine])
+    return kept

@@ -15,7 +15,9 @@ def format_run(report: RunReport, max_quarantine_lines: int = 20) -> str:
         f"  this run   : {report.inputs} inputs, {report.loaded} calls loaded, "
         f"{report.skipped} unchanged (skipped), {len(report.quarantined)} quarantined",
         f"  warehouse  : {report.warehouse}",
-        f"  published  : {report.published or 'not published'}  (what readers and dashboards open)",
+        f"  published  : {report.published}  (what readers and dashboards open)"
+        if report.published
+        else f"  published  : NOT published, readers still see the previous night: {report.publish_error}",
         f"  quality    : {report.gate_failures} calls failed the Great Expectations gate; "
         f"Data Docs: {report.data_docs or 'not written'}",
         f"  contents   : {t.get('calls', 0)} calls, {t.get('turns', 0)} turns, "

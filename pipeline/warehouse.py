@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,12 +22,16 @@ import pandas as pd
 
 from . import schema
 from .metrics import METRIC_COLUMNS
+from .publish import published_path
 from .records import CallAnalysis, Quarantined
+from .transaction import transaction
 
 log = logging.getLogger(__name__)
 
 WAREHOUSE_ENV = "EMPATHY_DIAL_WAREHOUSE"
 DEFAULT_WAREHOUSE = "var/warehouse.duckdb"
+LOCK_WAIT_ENV = "EMPATHY_DIAL_LOCK_WAIT_S"
+DEFAULT_LOCK_WAIT_S = 30.0
 TABLES = ("calls", "turns", "call_facts", "quarantine")
 RUN_COLUMNS = (
     "run_id",
@@ -51,15 +56,34 @@ def default_path() -> Path:
     return Path(os.environ.get(WAREHOUSE_ENV, DEFAULT_WAREHOUSE))
 
 
-def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file; a missing file is created (unless ``read_only``)."""
+def connect(path: str | Path, read_only: bool = False, wait_s: float = 0.0) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file; a missing file is created (unless ``read_only``).
+
+    ``wait_s``: while another process holds the file (a label correction being stored, say),
+    try again for up to this many seconds before giving up.
+    """
     path = Path(path)
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            if not read_only:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            return duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.Error, OSError) as exc:
+            if "lock" in str(exc).lower() and time.monotonic() < deadline:
+                time.sleep(0.25)
+                continue
+            waited = f" (waited {wait_s:g} s for it)" if wait_s and "lock" in str(exc).lower() else ""
+            raise WarehouseError(explain(path, exc, "open") + waited) from None
+
+
+def lock_wait_s() -> float:
+    """How long a writer waits for a file another process holds: $EMPATHY_DIAL_LOCK_WAIT_S, default 30."""
+    raw = os.environ.get(LOCK_WAIT_ENV, "")
     try:
-        if not read_only:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        return duckdb.connect(str(path), read_only=read_only)
-    except (duckdb.Error, OSError) as exc:
-        raise WarehouseError(explain(path, exc, "open")) from None
+        return float(raw) if raw.strip() else DEFAULT_LOCK_WAIT_S
+    except ValueError:
+        raise WarehouseError(f"{LOCK_WAIT_ENV}={raw!r}: must be a number of seconds") from None
 
 
 def explain(path: Path, exc: BaseException, doing: str) -> str:
@@ -70,7 +94,7 @@ def explain(path: Path, exc: BaseException, doing: str) -> str:
         return (
             f"cannot {doing} warehouse {path}: the file is locked by another process ({detail}). "
             "Only the nightly loader may open it; readers use the published snapshot "
-            f"{path.with_name(path.stem + '.published.duckdb')}"
+            f"{published_path(path)}"
         )
     if "read-only file system" in lowered or "permission denied" in lowered:
         return f"cannot {doing} warehouse {path}: its folder is not writable ({detail})"
@@ -172,31 +196,26 @@ def load_rows(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame], run
     transaction rolls back and the warehouse is exactly as before. Returns the calls written.
     """
     calls, quarantine = rows.get("calls"), rows.get("quarantine")
-    con.execute("BEGIN TRANSACTION")
     try:
-        if calls is not None and not calls.empty:
-            con.register("batch_calls", calls)
-            for table in ("turns", "call_facts", "calls"):
-                con.execute(f"DELETE FROM {table} WHERE call_id IN (SELECT call_id FROM batch_calls)")
-            con.execute("DELETE FROM quarantine WHERE source IN (SELECT source FROM batch_calls)")
-            for table in ("calls", "call_facts", "turns"):
-                frame = rows.get(table)
-                if frame is not None and not frame.empty:
-                    con.register(f"batch_{table}", frame)
-                    con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch_{table}")
-        if quarantine is not None and not quarantine.empty:
-            con.register("batch_quarantine", quarantine)
-            con.execute("DELETE FROM quarantine WHERE source IN (SELECT source FROM batch_quarantine)")
-            con.execute("INSERT INTO quarantine BY NAME SELECT * FROM batch_quarantine")
-        if calls is not None and not calls.empty:
-            refresh_marts(con)
-        if run is not None:
-            record_run(con, run)
-        con.execute("COMMIT")
-    except Exception:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
+        with transaction(con):
+            if calls is not None and not calls.empty:
+                con.register("batch_calls", calls)
+                for table in ("turns", "call_facts", "calls"):
+                    con.execute(f"DELETE FROM {table} WHERE call_id IN (SELECT call_id FROM batch_calls)")
+                con.execute("DELETE FROM quarantine WHERE source IN (SELECT source FROM batch_calls)")
+                for table in ("calls", "call_facts", "turns"):
+                    frame = rows.get(table)
+                    if frame is not None and not frame.empty:
+                        con.register(f"batch_{table}", frame)
+                        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM batch_{table}")
+            if quarantine is not None and not quarantine.empty:
+                con.register("batch_quarantine", quarantine)
+                con.execute("DELETE FROM quarantine WHERE source IN (SELECT source FROM batch_quarantine)")
+                con.execute("INSERT INTO quarantine BY NAME SELECT * FROM batch_quarantine")
+            if calls is not None and not calls.empty:
+                refresh_marts(con)
+            if run is not None:
+                record_run(con, run)
     finally:
         for table in TABLES:
             with contextlib.suppress(duckdb.Error):

@@ -117,7 +117,38 @@ def test_a_reader_holding_the_published_snapshot_never_blocks_the_load(tmp_path:
         reader.close()
 
 
-def test_a_locked_warehouse_is_a_clear_error_and_nothing_is_lost(tmp_path: Path):
+def hold(wh: Path, seconds: float) -> subprocess.Popen:
+    """Another process holding the warehouse file open (as a writer) for a while."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(wh)!r}); print('held', flush=True); time.sleep({seconds})",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def test_a_writer_waits_for_a_short_lock_then_loads(tmp_path: Path):
+    """A label correction being stored holds the file for a moment: the nightly run waits for it."""
+    wh = tmp_path / "var" / "warehouse.duckdb"
+    assert cli("run", SAMPLES, "--warehouse", wh).returncode == 0
+    holder = hold(wh, 3)
+    try:
+        done = cli("run", new_calls(tmp_path / "night"), "--warehouse", wh)  # default wait: 30 s
+        assert done.returncode == 0, done.stderr
+        assert holder.poll() is not None, "the run got the file only after the holder let go"
+    finally:
+        holder.kill()
+        holder.wait()
+    assert query(wh, "SELECT count(*) FROM calls") == [(len(list(SAMPLES.glob("*.call.json"))) + 12,)]
+
+
+def test_a_locked_warehouse_is_a_clear_error_and_nothing_is_lost(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("EMPATHY_DIAL_LOCK_WAIT_S", "1")
     wh = tmp_path / "var" / "warehouse.duckdb"
     assert cli("run", SAMPLES, "--warehouse", wh).returncode == 0
     before = query(wh, STATE)
@@ -125,21 +156,12 @@ def test_a_locked_warehouse_is_a_clear_error_and_nothing_is_lost(tmp_path: Path)
     options = jobs.JobOptions(warehouse=wh, progress=False)
     staged = Path(jobs.stage_batch([str(p) for p in sorted(inbox.iterdir())], tmp_path / "staged" / "b0", options))
     inputs, staged_files = digest(inbox), digest(staged)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb, time; c = duckdb.connect({str(wh)!r}); print('held', flush=True); time.sleep(120)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+    holder = hold(wh, 120)
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         done = cli("run", inbox, "--warehouse", wh)
         assert done.returncode == 1
         assert f"cannot open warehouse {wh}: the file is locked by another process" in done.stderr
-        assert "readers use the published snapshot" in done.stderr
+        assert "readers use the published snapshot" in done.stderr and "(waited 1 s for it)" in done.stderr
         with pytest.raises(warehouse.WarehouseError, match="locked by another process"):
             jobs.load_staged([str(staged)], "dag-run", options)  # the DAG's load task
     finally:

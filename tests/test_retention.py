@@ -115,3 +115,38 @@ def test_a_correction_is_stored_by_the_writer_or_queued_while_the_warehouse_is_b
         corrections.make("r-2", 2, "tags", ["hug"], "kim")
     with pytest.raises(corrections.CorrectionError, match="field 'who'"):
         corrections.make("r-2", 2, "agent_mode", "solution", " ")
+
+
+def test_a_bad_file_in_the_corrections_inbox_is_set_aside_and_never_blocks_a_load(tmp_path: Path):
+    wh = _load(tmp_path)
+    folder = corrections.inbox(wh)
+    folder.mkdir(parents=True)
+    good = corrections.make("r-2", 1, "customer_state", "aggressive", "kim", old_value="frustrated")
+    (folder / "good.json").write_text(json.dumps(good.__dict__), encoding="utf-8")
+    bad = {
+        "not-json.json": "{half a correc",
+        "a-list.json": "[1, 2]",
+        "no-index.json": json.dumps({**good.__dict__, "turn_index": "abc"}),
+        "nobody.json": json.dumps({**good.__dict__, "who": None}),
+        "no-time.json": json.dumps({k: v for k, v in good.__dict__.items() if k != "at"}),
+        "bad-label.json": json.dumps({**good.__dict__, "corrected_value": "furious"}),
+    }
+    for name, text in bad.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+    assert main(["run", str(tmp_path / "in"), "--warehouse", str(wh), "--no-progress"]) == 0  # the night loads
+    assert query(wh, "SELECT call_id, turn_index, corrected_value, who FROM feedback") == [
+        ("r-2", 1, "aggressive", "kim")
+    ]
+    assert not list(folder.glob("*.json")), "the inbox is empty: stored or set aside"
+    rejected = corrections.rejected(wh)
+    assert sorted(p.name for p in rejected.glob("*.json")) == sorted(bad)
+    reasons = {name: (rejected / f"{name}.reason.txt").read_text().strip() for name in bad}
+    assert reasons["not-json.json"].startswith("not JSON")
+    assert reasons["a-list.json"] == "not a JSON object"
+    assert reasons["no-index.json"] == "field 'turn_index': 'abc' is not a whole number >= 0"
+    assert reasons["nobody.json"] == "field 'who': say who corrects the label"
+    assert reasons["no-time.json"] == "field 'at': missing"
+    assert reasons["bad-label.json"].startswith("field 'customer_state': 'furious' is not one of")
+    # the next correction through the dashboard's path is stored at once
+    assert corrections.submit(wh, corrections.make("r-2", 2, "agent_mode", "solution", "kim")) == "stored"

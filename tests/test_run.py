@@ -218,3 +218,23 @@ def test_a_call_that_breaks_the_classifier_costs_only_itself(samples: Path, tmp_
     result = analyze_inputs(files, Fragile(), Policy.load(), progress=False)
     assert len(result.analyses) == 3
     assert [(q.stage, "model crashed" in q.reason) for q in result.quarantined] == [("analyze", True)]
+
+
+def test_a_snapshot_that_cannot_be_published_is_reported_and_the_next_run_publishes(
+    samples: Path, tmp_path: Path, capsys, caplog
+):
+    from pipeline.publish import published_path
+
+    wh = tmp_path / "var" / "warehouse.duckdb"
+    published_path(wh).mkdir(parents=True)  # something in the way of the snapshot
+    assert run(samples, "--warehouse", wh) == 0  # the night itself loaded
+    out = capsys.readouterr().out
+    assert "published  : NOT published, readers still see the previous night: cannot publish" in out
+    assert any(r.levelname == "ERROR" and "cannot publish" in r.getMessage() for r in caplog.records)
+    assert counts(wh)["calls"] == len(list(samples.glob("*.call.json")))
+    assert query(wh, "SELECT published_at IS NULL FROM runs") == [(True,)]
+
+    published_path(wh).rmdir()
+    assert run(samples, "--warehouse", wh) == 0  # nothing new to load, but it publishes
+    assert "NOT published" not in capsys.readouterr().out
+    assert query(published_path(wh), "SELECT count(*) FROM calls") == [(len(list(samples.glob("*.call.json"))),)]

@@ -40,7 +40,7 @@ def render(call_id: str, turn: int | None, back: Callable[[], None]) -> None:
         back()
     info = snapshot.load("call", call_id)
     if info is None:
-        st.error(f"Call {call_id!r} is not in the warehouse (or not in the published snapshot yet).")
+        st.error(f"Call {formatting.md(repr(call_id))} is not in the warehouse (or not in the published snapshot yet).")
         return
     turns = snapshot.load("turns", call_id)
     corrections = snapshot.load("feedback", call_id)

@@ -1,6 +1,6 @@
 -- view: coaching_moments
 -- The moments most worth a coach's time: every judged agent turn whose outcome is not
--- appropriate, ranked. priority = outcome weight (settings: coach_weight_*)
+-- appropriate, ranked. priority = outcome weight (settings: coach_weight_*; 1 for an outcome without one)
 --   x (1 + 0.5 x severity of the customer state it answered: neutral 0, frustrated 1, aggressive 2)
 --   x 1.25 when the call ended no calmer than its peak (deescalated = false).
 -- Ties go to the more recent call. Each row points at a call and a turn.
@@ -52,11 +52,11 @@ moments AS (
         t.text           AS agent_text,
         ct.customer_state,
         ct.text          AS customer_text,
-        w.weight
+        coalesce(w.weight, 1)
             * (1 + 0.5 * CASE ct.customer_state WHEN 'aggressive' THEN 2 WHEN 'frustrated' THEN 1 ELSE 0 END)
             * CASE WHEN c.deescalated = false THEN 1.25 ELSE 1 END AS priority
     FROM stg_turns t
-    JOIN weights w ON w.outcome = t.outcome
+    LEFT JOIN weights w ON w.outcome = t.outcome
     JOIN call_metrics c ON c.call_id = t.call_id
     LEFT JOIN stg_turns ct ON ct.call_id = t.call_id AND ct.turn_index = t.context_turn
     WHERE t.outcome IS NOT NULL AND t.outcome <> 'appropriate'
