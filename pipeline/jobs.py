@@ -7,6 +7,7 @@ one machine: recordings in this process, transcripts in worker processes, then `
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -218,7 +219,8 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
             # The night is committed: say so, and let the next run publish it (exit code unchanged).
             report.publish_error = str(exc)
             log.error("%s", exc)
-            con.execute("UPDATE runs SET published_at = NULL WHERE run_id = ?", [run_id])
+            with contextlib.suppress(duckdb.Error):  # the report already says it; never hide that
+                con.execute("UPDATE runs SET published_at = NULL WHERE run_id = ?", [run_id])
     finally:
         con.close()
     return report
