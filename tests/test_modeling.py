@@ -11,7 +11,14 @@ import skops.io as sio
 
 from pipeline.classify import load_classifier
 from pipeline.classify.normalize import normalize
-from pipeline.classify.trained import ModelLoadError, TrainedClassifier, artifacts_dir, pinned_version, safe_load
+from pipeline.classify.trained import (
+    COMBINATIONS_FILE,
+    ModelLoadError,
+    TrainedClassifier,
+    artifacts_dir,
+    pinned_version,
+    safe_load,
+)
 from pipeline.cli import main
 from pipeline.labels import AGENT_TAGS, CUSTOMER_STATES
 from pipeline.modeling.corpus import assign_splits, corpus_files, read_examples
@@ -79,6 +86,8 @@ def test_a_weaker_challenger_is_not_promoted_and_training_is_reproducible(champi
     meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     assert {"data_sha256", "code_version", "libraries", "labels", "thresholds", "scores", "comparison"} <= set(meta)
     assert meta["labels"]["agent_tags"] == list(AGENT_TAGS)
+    assert (folder / COMBINATIONS_FILE).is_file() and set(meta["blend"]) == set(AGENT_TAGS)
+    assert all(0.0 <= w <= 1.0 for w in meta["blend"].values())
     card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "| dismissive |" in card and "Champion / challenger" in card and "Known weaknesses" in card
     again = train(TrainOptions(out_dir=out, pin_file=pin, version="tiny-again", max_train=300))
@@ -89,6 +98,22 @@ def test_a_weaker_challenger_is_not_promoted_and_training_is_reproducible(champi
         TrainedClassifier.load(folder).label_agent(["ik begrijp het"])[0].proba
         == TrainedClassifier.load(out / "tiny-again").label_agent(["ik begrijp het"])[0].proba
     )
+
+
+def test_an_artifact_without_the_combination_head_uses_the_per_tag_models(champion):
+    out, _ = champion
+    folder = out / pinned_version()
+    (folder / COMBINATIONS_FILE).unlink(missing_ok=True)
+    meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    meta.pop("blend", None)
+    (folder / "metadata.json").write_text(json.dumps(meta), encoding="utf-8")
+    model = TrainedClassifier.load(folder)
+    assert model.combinations is None and model.blend == {}
+    texts = ["Nou, pech gehad dan.", "Wat vervelend voor u, ik boek het bedrag vandaag nog terug."]
+    labels = model.label_agent(texts)
+    expected = model.agent.predict_proba(texts)
+    for label, row in zip(labels, expected, strict=True):
+        assert label.proba == {tag: round(float(v), 4) for tag, v in zip(AGENT_TAGS, row, strict=True)}
 
 
 def test_loading_refuses_another_sklearn_version(champion):

@@ -1,7 +1,9 @@
 """The trained scikit-learn classifiers, loaded from a skops artifact folder.
 
 An artifact folder holds ``customer_state.skops``, ``agent_tags.skops``, ``metadata.json`` and
-``MODEL_CARD.md``. skops (unlike pickle or joblib) only builds the types it is told to trust;
+``MODEL_CARD.md``, and (from 2026-12) ``agent_combinations.skops``: a second agent head over tag
+combinations that shares the agent pipeline's features and is blended per tag with the first.
+skops (unlike pickle or joblib) only builds the types it is told to trust;
 loading refuses any type outside scikit-learn, NumPy, SciPy and this project's normaliser, and
 refuses an artifact written by another scikit-learn version.
 """
@@ -9,7 +11,7 @@ refuses an artifact written by another scikit-learn version.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,15 +46,31 @@ def safe_load(path: Path) -> Any:
         raise ModelLoadError(f"{path}: not a readable skops artifact: {exc}") from None
 
 
+COMBINATIONS_FILE = "agent_combinations.skops"
+
+
+def combination_membership(classes: Sequence[str]) -> np.ndarray:
+    """(combinations x AGENT_TAGS) 0/1 matrix: which tags each combination class carries."""
+    parts = [set(str(c).split("+")) for c in classes]
+    return np.array([[tag in p for tag in AGENT_TAGS] for p in parts], dtype=float)
+
+
 @dataclass(frozen=True)
 class TrainedClassifier:
-    """Customer-state and agent-tag pipelines plus the per-tag thresholds tuned on dev data."""
+    """Customer-state and agent-tag pipelines plus the per-tag thresholds tuned on dev data.
+
+    ``combinations`` (optional) is a classifier over tag combinations fitted on the agent
+    pipeline's features; ``blend`` gives, per tag, the weight of its probability against the
+    per-tag model's (0 or missing: per-tag model only).
+    """
 
     version: str
     customer: Any
     agent: Any
     thresholds: dict[str, float]
     metadata: dict[str, Any]
+    combinations: Any = None
+    blend: dict[str, float] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: str | Path) -> TrainedClassifier:
@@ -61,7 +79,9 @@ class TrainedClassifier:
         customer = safe_load(folder / "customer_state.skops")
         agent = safe_load(folder / "agent_tags.skops")
         thresholds = {tag: float(metadata["thresholds"][tag]) for tag in AGENT_TAGS}
-        return cls(metadata["version"], customer, agent, thresholds, metadata)
+        combinations = safe_load(folder / COMBINATIONS_FILE) if (folder / COMBINATIONS_FILE).is_file() else None
+        blend = {tag: float(w) for tag, w in metadata.get("blend", {}).items()} if combinations is not None else {}
+        return cls(metadata["version"], customer, agent, thresholds, metadata, combinations, blend)
 
     @classmethod
     def pinned(cls) -> TrainedClassifier:
@@ -78,10 +98,21 @@ class TrainedClassifier:
             for b, row in zip(best, proba, strict=True)
         ]
 
+    def agent_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """Per-tag probabilities (columns in AGENT_TAGS order), blended with the combination head if any."""
+        if self.combinations is None:
+            return np.asarray(self.agent.predict_proba(list(texts)))
+        # The text features are the expensive part: compute them once for both heads.
+        features = self.agent[:-1].transform(list(texts))
+        per_tag = self.agent[-1].predict_proba(features)
+        combined = self.combinations.predict_proba(features) @ combination_membership(self.combinations.classes_)
+        weight = np.array([self.blend.get(tag, 0.0) for tag in AGENT_TAGS])
+        return np.asarray((1 - weight) * per_tag + weight * np.clip(combined, 0.0, 1.0))
+
     def label_agent(self, texts: Sequence[str]) -> list[AgentLabel]:
         if not texts:
             return []
-        proba = self.agent.predict_proba(list(texts))
+        proba = self.agent_proba(texts)
         out = []
         for row in proba:
             p = {tag: round(float(v), 4) for tag, v in zip(AGENT_TAGS, row, strict=True)}

@@ -12,13 +12,21 @@ TARGETS = {"customer_state": 0.90, "empathy": 0.90, "boundary": 0.90, "dismissiv
 def model_card(meta: dict[str, Any]) -> str:
     test = meta["scores"]["test"]
     dist = meta["distribution"]
+    combination = (
+        " A second agent head, a multinomial logistic regression over whole tag combinations on the same "
+        "features, is blended with the per-tag models with a weight per tag tuned on the dev split "
+        f"(`blend`: {meta['blend']}); a combination's probability counts for every tag it carries."
+        if meta.get("blend")
+        else ""
+    )
     lines = [
         f"# Model card: `{meta['version']}`",
         "",
         "Two scikit-learn pipelines from raw turn text to labels (DOMAIN.md): `customer_state` (3 classes, "
         "logistic regression) and the agent behaviour tags (one-vs-rest logistic regression, thresholds tuned "
         "per tag on the dev split); `agent_mode` is derived from the tags. Features: TF-IDF of hashed word "
-        "1-2-grams and within-word character 3-4-grams of normalised text (lowercase, no accents or punctuation).",
+        "1-2-grams and within-word character 3-4-grams of normalised text (lowercase, no accents or "
+        f"punctuation).{combination}",
         "",
         "## Provenance",
         "",

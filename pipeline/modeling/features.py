@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
@@ -43,3 +45,24 @@ def customer_pipeline(c: float = 10.0, seed: int = 13) -> Pipeline:
 def agent_pipeline(c: float = 10.0, seed: int = 13) -> Pipeline:
     clf = LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)
     return Pipeline([("features", text_features()), ("clf", OneVsRestClassifier(clf))])
+
+
+COMBINATION_SEP = "+"
+NO_TAGS = "(none)"
+
+
+def combination_label(tags: Sequence[str]) -> str:
+    """One class per tag combination (``"solution+dismissive"``, ``"(none)"``), tags in AGENT_TAGS order."""
+    return COMBINATION_SEP.join(tags) or NO_TAGS
+
+
+def combination_head(c: float = 10.0, seed: int = 13) -> LogisticRegression:
+    """Multinomial logistic regression over whole tag combinations, fitted on the agent pipeline's features.
+
+    One-vs-rest models each tag alone, so a blaming turn scores high on both ``commiseration``
+    (blaming the company) and ``dismissive`` (blaming the customer); classes over combinations
+    compete with each other, which separates those look-alikes. Its per-tag probability is the
+    sum over the combinations that contain the tag. Classes are weighted by inverse frequency, as
+    in the per-tag models, so rare combinations (``empathy+boundary``) are not drowned out.
+    """
+    return LogisticRegression(C=c, max_iter=3000, class_weight="balanced", random_state=seed)

@@ -21,16 +21,25 @@ import skops.io as sio
 from sklearn.metrics import f1_score
 from sklearn.preprocessing import MultiLabelBinarizer
 
-from ..classify.trained import PINNED_FILE, ModelLoadError, TrainedClassifier, artifacts_dir, pinned_version
+from ..classify.trained import (
+    COMBINATIONS_FILE,
+    PINNED_FILE,
+    ModelLoadError,
+    TrainedClassifier,
+    artifacts_dir,
+    combination_membership,
+    pinned_version,
+)
 from ..labels import AGENT_TAGS, CUSTOMER_STATES
 from .card import model_card
 from .corpus import HOLDOUT_DIR, Example, assign_splits, corpus_files, data_hash, distribution, read_examples
 from .evaluate import evaluate
-from .features import agent_pipeline, customer_pipeline
+from .features import agent_pipeline, combination_head, combination_label, customer_pipeline
 from .feedback import feedback_examples
 
 log = logging.getLogger(__name__)
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.05), 2)
+BLEND_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,8 @@ class TrainOptions:
     max_train: int | None = None
     holdout: bool = True
     """Also measure on models/data/holdout/ (never trained on) for the model card."""
+    combinations: bool = True
+    """Also fit the head over tag combinations and blend it per tag (weights tuned on dev)."""
 
 
 def train(options: TrainOptions) -> dict[str, Any]:
@@ -69,7 +80,14 @@ def train(options: TrainOptions) -> dict[str, Any]:
     agent = agent_pipeline(options.c, options.seed).fit(
         [e.text for e in agents], binarizer.fit_transform([e.tags for e in agents])
     )
-    thresholds = tune_thresholds(agent, [e for e in parts["dev"] if e.role == "agent"])
+    combinations = None
+    if options.combinations:
+        combinations = combination_head(options.c, options.seed).fit(
+            agent[:-1].transform([e.text for e in agents]), [combination_label(e.tags) for e in agents]
+        )
+    dev_agents = [e for e in parts["dev"] if e.role == "agent"]
+    blend = tune_blend(agent, combinations, dev_agents) if combinations is not None else {}
+    thresholds = tune_thresholds(TrainedClassifier(version, customer, agent, {}, {}, combinations, blend), dev_agents)
     metadata: dict[str, Any] = {
         "version": version,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -85,10 +103,16 @@ def train(options: TrainOptions) -> dict[str, Any]:
         },
         "labels": {"customer_state": list(CUSTOMER_STATES), "agent_tags": list(AGENT_TAGS)},
         "thresholds": thresholds,
-        "params": {"C": options.c, "seed": options.seed, "max_train": options.max_train},
+        "blend": blend,
+        "params": {
+            "C": options.c,
+            "seed": options.seed,
+            "max_train": options.max_train,
+            "combinations": options.combinations,
+        },
         "split_sizes": {s: len(v) for s, v in parts.items()} | {"train_used": len(train_set)},
     }
-    challenger = TrainedClassifier(version, customer, agent, thresholds, metadata)
+    challenger = TrainedClassifier(version, customer, agent, thresholds, metadata, combinations, blend)
     metadata["scores"] = {"dev": evaluate(challenger, parts["dev"]), "test": evaluate(challenger, parts["test"])}
     holdout = sorted(HOLDOUT_DIR.glob("*.jsonl")) if options.holdout else []
     if holdout:
@@ -101,6 +125,8 @@ def train(options: TrainOptions) -> dict[str, Any]:
     folder.mkdir(parents=True, exist_ok=True)
     sio.dump(customer, folder / "customer_state.skops", compression=zipfile.ZIP_DEFLATED)
     sio.dump(agent, folder / "agent_tags.skops", compression=zipfile.ZIP_DEFLATED)
+    if combinations is not None:
+        sio.dump(combinations, folder / COMBINATIONS_FILE, compression=zipfile.ZIP_DEFLATED)
     (folder / "metadata.json").write_text(json.dumps(metadata, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     (folder / "MODEL_CARD.md").write_text(model_card(metadata), encoding="utf-8")
     promoted = options.promote and comparison["promote"]
@@ -120,15 +146,34 @@ def train(options: TrainOptions) -> dict[str, Any]:
     }
 
 
-def tune_thresholds(agent: Any, dev: Sequence[Example]) -> dict[str, float]:
+def tune_thresholds(classifier: TrainedClassifier, dev: Sequence[Example]) -> dict[str, float]:
     """Per tag, the probability threshold with the best F1 on the dev split."""
-    proba = agent.predict_proba([e.text for e in dev])
+    proba = classifier.agent_proba([e.text for e in dev])
     thresholds = {}
     for j, tag in enumerate(AGENT_TAGS):
         gold = np.array([tag in e.tags for e in dev])
         scores = [f1_score(gold, proba[:, j] >= t, zero_division=0) for t in THRESHOLD_GRID]
         thresholds[tag] = float(THRESHOLD_GRID[int(np.argmax(scores))])
     return thresholds
+
+
+def tune_blend(agent: Any, combinations: Any, dev: Sequence[Example]) -> dict[str, float]:
+    """Per tag, the weight of the combination head (against the per-tag model) with the best dev F1.
+
+    Each weight is judged at its own best threshold; ties keep the smaller weight.
+    """
+    features = agent[:-1].transform([e.text for e in dev])
+    per_tag = agent[-1].predict_proba(features)
+    combined = combinations.predict_proba(features) @ combination_membership(combinations.classes_)
+    blend = {}
+    for j, tag in enumerate(AGENT_TAGS):
+        gold = np.array([tag in e.tags for e in dev])
+        best = []
+        for w in BLEND_GRID:
+            proba = (1 - w) * per_tag[:, j] + w * combined[:, j]
+            best.append(max(f1_score(gold, proba >= t, zero_division=0) for t in THRESHOLD_GRID))
+        blend[tag] = float(BLEND_GRID[int(np.argmax(best))])
+    return blend
 
 
 def compare_with_champion(
