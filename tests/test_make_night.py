@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -244,3 +245,20 @@ def test_every_phrase_fills_its_slots():
                 for piece in pool:
                     text = piece.format_map(slots)
                     assert "{" not in text and "}" not in text, (key, team, piece)
+
+
+def test_synthetic_eval_turns_a_night_into_labelled_distinct_turns(night):
+    from benchmarks.synthetic_eval import examples
+
+    folder, _ = night
+    distinct = examples(folder, all_turns=False)
+    every = examples(folder, all_turns=True)
+    turns = sum(len(c["turns"]) for c in read_night(folder))
+    assert len(every) == turns  # every turn carries its gold label
+    assert len({(e.role, e.text) for e in distinct}) == len(distinct) < len(every)
+    assert {e.role for e in distinct} == {"agent", "customer"}
+    assert all(e.customer_state in ("neutral", "frustrated", "aggressive") for e in distinct if e.role == "customer")
+    # redacted as the pipeline does before classifying: numbers the night spells out in digits are gone
+    raw = [t["text"] for c in read_night(folder) for t in c["turns"]]
+    assert any(re.search(r"\d{6,}", text) for text in raw)
+    assert not any(re.search(r"\d{6,}", e.text) for e in every)
