@@ -123,8 +123,7 @@ def rejected(warehouse_path: str | Path) -> Path:
     return inbox(warehouse_path) / "rejected"
 
 
-def _reject(file: Path, reason: str) -> None:
-    folder = file.parent / "rejected"
+def _reject(file: Path, reason: str, folder: Path) -> None:
     folder.mkdir(exist_ok=True)
     os.replace(file, folder / file.name)
     (folder / f"{file.name}.reason.txt").write_text(reason + "\n", encoding="utf-8")
@@ -162,7 +161,7 @@ def apply_pending(con: duckdb.DuckDBPyConnection, warehouse_path: str | Path, pu
         try:
             correction = read(file)
         except CorrectionError as exc:
-            _reject(file, str(exc))
+            _reject(file, str(exc), rejected(warehouse_path))
             continue
         rows.append({"correction_id": file.stem, **asdict(correction)})
         done.append(file)

@@ -172,10 +172,10 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
     feedback inbox are stored first, in a transaction of their own (see ``_store_corrections``).
     """
     report = RunReport(run_id, options.warehouse)
-    with _timed(report, "read staged"):
+    with _timed(report.timings, "read staged"):
         rows, counts = _combine(folders)
     report.inputs, report.skipped = counts
-    with _timed(report, "gate"):
+    with _timed(report.timings, "gate"):
         verdict = gate.check(rows, _data_docs_dir(options.warehouse, run_id))
         rows = gate.split(rows, verdict, _now())
     quarantine = rows.get("quarantine")
@@ -201,19 +201,18 @@ def load_staged(folders: list[str], run_id: str, options: JobOptions, started_at
     con = warehouse.connect(options.warehouse, wait_s=warehouse.lock_wait_s())
     try:
         try:
-            loading = time.perf_counter()
-            warehouse.apply_schema(con)
-            _store_corrections(con, options.warehouse)
-            warehouse.load_rows(con, rows, {**run_row, "finished_at": _now(), "published_at": _now()})
-            report.totals = warehouse.totals(con)
-            report.timings["load"] = time.perf_counter() - loading
+            with _timed(report.timings, "load"):
+                warehouse.apply_schema(con)
+                _store_corrections(con, options.warehouse)
+                warehouse.load_rows(con, rows, {**run_row, "finished_at": _now(), "published_at": _now()})
+                report.totals = warehouse.totals(con)
         except (duckdb.Error, OSError, warehouse.WarehouseError) as exc:
             raise warehouse.WarehouseError(
                 warehouse.explain(options.warehouse, exc, "load into")
                 + "; nothing of this run was written (the transaction rolled back)"
             ) from None
         try:
-            with _timed(report, "publish"):
+            with _timed(report.timings, "publish"):
                 report.published = publish(con, options.warehouse)
         except PublishError as exc:
             # The night is committed: say so, and let the next run publish it (exit code unchanged).
@@ -300,14 +299,13 @@ def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> Ru
     staging = Path(tempfile.mkdtemp(prefix="empathy-dial-"))
     timings: dict[str, float] = {}
     try:
-        began = time.perf_counter()
-        folders = [stage_batch(recordings, staging / "recordings", options, models)] if recordings else []
+        folders = []
         if recordings:
-            timings["transcribe"] = time.perf_counter() - began
-        began = time.perf_counter()
-        jobs = [(group, str(staging / f"batch-{n:05d}")) for n, group in enumerate(groups)]
-        folders += _stage_all(jobs, options, models, workers)
-        timings["analyse"] = time.perf_counter() - began
+            with _timed(timings, "transcribe"):
+                folders.append(stage_batch(recordings, staging / "recordings", options, models))
+        with _timed(timings, "analyse"):
+            jobs = [(group, str(staging / f"batch-{n:05d}")) for n, group in enumerate(groups)]
+            folders += _stage_all(jobs, options, models, workers)
         report = load_staged(folders, run_id, options, started)
     except warehouse.WarehouseError as exc:
         raise type(exc)(f"{exc}. The analysed batches are kept in {staging}") from None
@@ -320,10 +318,11 @@ def run(inputs: list[str], options: JobOptions, run_id: str | None = None) -> Ru
 
 
 @contextmanager
-def _timed(report: RunReport, stage: str) -> Iterator[None]:
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    """Record the seconds the block took under ``stage`` (only when it completes)."""
     began = time.perf_counter()
     yield
-    report.timings[stage] = time.perf_counter() - began
+    timings[stage] = time.perf_counter() - began
 
 
 def default_workers() -> int:

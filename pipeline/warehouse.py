@@ -70,10 +70,11 @@ def connect(path: str | Path, read_only: bool = False, wait_s: float = 0.0) -> d
                 path.parent.mkdir(parents=True, exist_ok=True)
             return duckdb.connect(str(path), read_only=read_only)
         except (duckdb.Error, OSError) as exc:
-            if "lock" in str(exc).lower() and time.monotonic() < deadline:
+            locked = "lock" in str(exc).lower()
+            if locked and time.monotonic() < deadline:
                 time.sleep(0.25)
                 continue
-            waited = f" (waited {wait_s:g} s for it)" if wait_s and "lock" in str(exc).lower() else ""
+            waited = f" (waited {wait_s:g} s for it)" if wait_s and locked else ""
             raise WarehouseError(explain(path, exc, "open") + waited) from None
 
 

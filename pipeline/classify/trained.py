@@ -55,6 +55,15 @@ def combination_membership(classes: Sequence[str]) -> np.ndarray:
     return np.array([[tag in p for tag in AGENT_TAGS] for p in parts], dtype=float)
 
 
+def head_probabilities(agent: Any, combinations: Any, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Per-tag probabilities of the per-tag model and of the combination head (columns in AGENT_TAGS
+    order). The text features are the expensive part: they are computed once for both heads."""
+    features = agent[:-1].transform(list(texts))
+    per_tag = np.asarray(agent[-1].predict_proba(features))
+    combined = combinations.predict_proba(features) @ combination_membership(combinations.classes_)
+    return per_tag, np.clip(combined, 0.0, 1.0)
+
+
 @dataclass(frozen=True)
 class TrainedClassifier:
     """Customer-state and agent-tag pipelines plus the per-tag thresholds tuned on dev data.
@@ -102,12 +111,9 @@ class TrainedClassifier:
         """Per-tag probabilities (columns in AGENT_TAGS order), blended with the combination head if any."""
         if self.combinations is None:
             return np.asarray(self.agent.predict_proba(list(texts)))
-        # The text features are the expensive part: compute them once for both heads.
-        features = self.agent[:-1].transform(list(texts))
-        per_tag = self.agent[-1].predict_proba(features)
-        combined = self.combinations.predict_proba(features) @ combination_membership(self.combinations.classes_)
+        per_tag, combined = head_probabilities(self.agent, self.combinations, texts)
         weight = np.array([self.blend.get(tag, 0.0) for tag in AGENT_TAGS])
-        return np.asarray((1 - weight) * per_tag + weight * np.clip(combined, 0.0, 1.0))
+        return np.asarray((1 - weight) * per_tag + weight * combined)
 
     def label_agent(self, texts: Sequence[str]) -> list[AgentLabel]:
         if not texts:

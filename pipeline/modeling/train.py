@@ -27,7 +27,7 @@ from ..classify.trained import (
     ModelLoadError,
     TrainedClassifier,
     artifacts_dir,
-    combination_membership,
+    head_probabilities,
     pinned_version,
 )
 from ..labels import AGENT_TAGS, CUSTOMER_STATES
@@ -162,9 +162,7 @@ def tune_blend(agent: Any, combinations: Any, dev: Sequence[Example]) -> dict[st
 
     Each weight is judged at its own best threshold; ties keep the smaller weight.
     """
-    features = agent[:-1].transform([e.text for e in dev])
-    per_tag = agent[-1].predict_proba(features)
-    combined = combinations.predict_proba(features) @ combination_membership(combinations.classes_)
+    per_tag, combined = head_probabilities(agent, combinations, [e.text for e in dev])
     blend = {}
     for j, tag in enumerate(AGENT_TAGS):
         gold = np.array([tag in e.tags for e in dev])
