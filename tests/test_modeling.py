@@ -90,6 +90,17 @@ def test_a_weaker_challenger_is_not_promoted_and_training_is_reproducible(champi
     assert all(0.0 <= w <= 1.0 for w in meta["blend"].values())
     card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "| dismissive |" in card and "Champion / challenger" in card and "Known weaknesses" in card
+    # per-label F1 of both models on the test split and the holdout, written down beside the decision
+    per_label = result["comparison"]["per_label_f1"]
+    assert set(per_label) == {"test", "holdout"}
+    for scores in per_label.values():
+        assert set(scores["champion"]) == set(scores["challenger"]) == set(CUSTOMER_STATES) | set(AGENT_TAGS)
+    assert (
+        per_label["test"]["challenger"]["dismissive"]
+        == meta["scores"]["test"]["agent_tags"]["per_tag"]["dismissive"]["f1"]
+    )
+    assert per_label["test"]["champion"] != per_label["test"]["challenger"]
+    assert "| label | test champion | test challenger | holdout champion | holdout challenger |" in card
     again = train(TrainOptions(out_dir=out, pin_file=pin, version="tiny-again", max_train=300))
     assert again["test"] == result["test"]
     meta2 = json.loads((out / "tiny-again" / "metadata.json").read_text(encoding="utf-8"))

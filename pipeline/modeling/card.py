@@ -78,6 +78,7 @@ def model_card(meta: dict[str, Any]) -> str:
         f"Decision: {'promote' if comparison.get('promote') else 'keep champion'} "
         f"({comparison.get('reason')}). Challenger: {comparison.get('challenger_scores')}; "
         f"champion: {comparison.get('champion_scores')}.",
+        *_per_label_table(comparison.get("per_label_f1", {})),
         "",
         "## Known weaknesses",
         "",
@@ -105,3 +106,24 @@ def model_card(meta: dict[str, Any]) -> str:
         lines += [f"- {k}: {v}" for k, v in s.items()]
         lines.append("")
     return "\n".join(lines)
+
+
+def _per_label_table(per_label: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    """F1 per label, champion against challenger, on the test split and the holdout (informative only)."""
+    if not per_label:
+        return []
+    sets = list(per_label)
+    lines = [
+        "",
+        "F1 per label (written down, not deciding):",
+        "",
+        "| label | " + " | ".join(f"{s} champion | {s} challenger" for s in sets) + " |",
+        "|---|" + "---:|---:|" * len(sets),
+    ]
+    for label in per_label[sets[0]]["challenger"]:
+        cells = [
+            f"{per_label[s]['champion'].get(label, float('nan')):.3f} | {per_label[s]['challenger'][label]:.3f}"
+            for s in sets
+        ]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines

@@ -118,7 +118,9 @@ def train(options: TrainOptions) -> dict[str, Any]:
     if holdout:
         metadata["scores"]["holdout"] = evaluate(challenger, read_examples(holdout))
     metadata["distribution"] = {k: dict(v) for k, v in distribution(examples).items()}
-    comparison = compare_with_champion(challenger, parts["test"], options.pin_file, options.out_dir)
+    comparison = compare_with_champion(
+        challenger, parts["test"], options.pin_file, options.out_dir, read_examples(holdout) if holdout else ()
+    )
     metadata["comparison"] = comparison
 
     folder = options.out_dir / version
@@ -175,16 +177,33 @@ def tune_blend(agent: Any, combinations: Any, dev: Sequence[Example]) -> dict[st
 
 
 def compare_with_champion(
-    challenger: TrainedClassifier, test: Sequence[Example], pin_file: Path, out_dir: Path
+    challenger: TrainedClassifier,
+    test: Sequence[Example],
+    pin_file: Path,
+    out_dir: Path,
+    holdout: Sequence[Example] = (),
 ) -> dict[str, Any]:
-    """Champion/challenger on the fixed test split: promote only if no headline score drops."""
-    new = _headline(evaluate(challenger, test))
+    """Champion/challenger on the fixed test split: promote only if no headline score drops.
+
+    The per-label F1 of both on the test split and on the holdout (turns by other writers) are
+    written down beside the decision, so a trade-off (one tag up, another down; better on our own
+    test, worse on others' turns) is seen; they do not decide.
+    """
+    new_report = evaluate(challenger, test)
+    new = _headline(new_report)
     try:
         champion = TrainedClassifier.load(out_dir / pinned_version(pin_file))
     except ModelLoadError as exc:
         return {"champion": None, "reason": f"no usable champion ({exc})", "challenger_scores": new, "promote": True}
-    old = _headline(evaluate(champion, test))
+    old_report = evaluate(champion, test)
+    old = _headline(old_report)
     worse = [k for k in new if new[k] < old[k]]
+    labels = {"test": {"champion": _per_label(old_report), "challenger": _per_label(new_report)}}
+    if holdout:
+        labels["holdout"] = {
+            "champion": _per_label(evaluate(champion, holdout)),
+            "challenger": _per_label(evaluate(challenger, holdout)),
+        }
     return {
         "champion": champion.version,
         "champion_scores": old,
@@ -192,6 +211,7 @@ def compare_with_champion(
         "worse_on": worse,
         "promote": not worse,
         "reason": "not worse on any headline score" if not worse else f"worse on {', '.join(worse)}",
+        "per_label_f1": labels,
     }
 
 
@@ -200,6 +220,12 @@ def _headline(report: dict[str, Any]) -> dict[str, float]:
         "customer_state_macro_f1": report["customer_state"]["macro_f1"],
         "agent_tags_macro_f1": report["agent_tags"]["macro_f1"],
     }
+
+
+def _per_label(report: dict[str, Any]) -> dict[str, float]:
+    """F1 per customer state and per agent tag (the labels a quality team reads), for the comparison."""
+    out = {state: v["f1"] for state, v in report["customer_state"]["per_label"].items()}
+    return out | {tag: v["f1"] for tag, v in report["agent_tags"]["per_tag"].items()}
 
 
 def _limit(examples: list[Example], n: int | None) -> list[Example]:
