@@ -248,7 +248,7 @@ def test_every_phrase_fills_its_slots():
 
 
 def test_synthetic_eval_turns_a_night_into_labelled_distinct_turns(night):
-    from benchmarks.synthetic_eval import examples
+    from benchmarks.synthetic_eval import distinct_key, examples
 
     folder, _ = night
     distinct = examples(folder, all_turns=False)
@@ -256,6 +256,9 @@ def test_synthetic_eval_turns_a_night_into_labelled_distinct_turns(night):
     turns = sum(len(c["turns"]) for c in read_night(folder))
     assert len(every) == turns  # every turn carries its gold label
     assert len({(e.role, e.text) for e in distinct}) == len(distinct) < len(every)
+    # a phrase that differs only in a number (a ticket number) counts once
+    assert len({(e.role, distinct_key(e.text)) for e in distinct}) == len(distinct)
+    assert len({(e.role, distinct_key(e.text)) for e in every}) < len({(e.role, e.text) for e in every})
     assert {e.role for e in distinct} == {"agent", "customer"}
     assert all(e.customer_state in ("neutral", "frustrated", "aggressive") for e in distinct if e.role == "customer")
     # redacted as the pipeline does before classifying: numbers the night spells out in digits are gone
