@@ -101,6 +101,8 @@ def test_a_weaker_challenger_is_not_promoted_and_training_is_reproducible(champi
     )
     assert per_label["test"]["champion"] != per_label["test"]["challenger"]
     assert "| label | test champion | test challenger | holdout champion | holdout challenger |" in card
+    share = meta["distribution"]["agent_tags"]["dismissive"] / sum(meta["distribution"]["agent_tags"].values())
+    assert f"`dismissive` labels {share:.0%} of the corpus's agent tag assignments" in card
     again = train(TrainOptions(out_dir=out, pin_file=pin, version="tiny-again", max_train=300))
     assert again["test"] == result["test"]
     meta2 = json.loads((out / "tiny-again" / "metadata.json").read_text(encoding="utf-8"))

@@ -95,6 +95,7 @@ def model_card(meta: dict[str, Any]) -> str:
         "- Bag-of-n-grams: sarcasm, negation over long distances and context from earlier turns are not seen; "
         "each turn is labelled on its own text.",
         "- Dutch and English only; other languages fall back to character n-gram overlap and are unreliable.",
+        *_prevalence_lines(meta.get("distribution", {})),
         "",
         "## Speed",
         "",
@@ -127,3 +128,16 @@ def _per_label_table(per_label: dict[str, dict[str, dict[str, float]]]) -> list[
         ]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     return lines
+
+
+def _prevalence_lines(distribution: dict[str, dict[str, int]]) -> list[str]:
+    """How far the corpus's share of each agent tag sits above what real calls are likely to hold."""
+    tags = distribution.get("agent_tags", {})
+    if not tags.get("dismissive"):
+        return []
+    share = tags["dismissive"] / sum(tags.values())
+    return [
+        f"- `dismissive` labels {share:.0%} of the corpus's agent tag assignments, far more than real calls hold; "
+        "thresholds tuned at that share call some ordinary agent turns dismissive, so counts over a night are "
+        "inflated (`benchmarks/synthetic_eval.py` measures it on turns written apart from the corpus)."
+    ]
