@@ -131,13 +131,13 @@ def _per_label_table(per_label: dict[str, dict[str, dict[str, float]]]) -> list[
 
 
 def _prevalence_lines(distribution: dict[str, dict[str, int]]) -> list[str]:
-    """How far the corpus's share of each agent tag sits above what real calls are likely to hold."""
+    """The corpus's share of `dismissive`, likely far above real calls, and what that does to a night's counts."""
     tags = distribution.get("agent_tags", {})
     if not tags.get("dismissive"):
         return []
     share = tags["dismissive"] / sum(tags.values())
     return [
-        f"- `dismissive` labels {share:.0%} of the corpus's agent tag assignments, far more than real calls hold; "
-        "thresholds tuned at that share call some ordinary agent turns dismissive, so counts over a night are "
-        "inflated (`benchmarks/synthetic_eval.py` measures it on turns written apart from the corpus)."
+        f"- `dismissive` labels {share:.0%} of the corpus's agent tag assignments, likely far more than real "
+        "calls hold; thresholds tuned at that share call some ordinary agent turns dismissive, so counts over a "
+        "night are inflated (`benchmarks/synthetic_eval.py` measures it on turns written apart from the corpus)."
     ]

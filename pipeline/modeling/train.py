@@ -114,13 +114,11 @@ def train(options: TrainOptions) -> dict[str, Any]:
     }
     challenger = TrainedClassifier(version, customer, agent, thresholds, metadata, combinations, blend)
     metadata["scores"] = {"dev": evaluate(challenger, parts["dev"]), "test": evaluate(challenger, parts["test"])}
-    holdout = sorted(HOLDOUT_DIR.glob("*.jsonl")) if options.holdout else []
+    holdout = read_examples(sorted(HOLDOUT_DIR.glob("*.jsonl"))) if options.holdout else []
     if holdout:
-        metadata["scores"]["holdout"] = evaluate(challenger, read_examples(holdout))
+        metadata["scores"]["holdout"] = evaluate(challenger, holdout)
     metadata["distribution"] = {k: dict(v) for k, v in distribution(examples).items()}
-    comparison = compare_with_champion(
-        challenger, parts["test"], options.pin_file, options.out_dir, read_examples(holdout) if holdout else ()
-    )
+    comparison = compare_with_champion(challenger, parts["test"], options.pin_file, options.out_dir, holdout)
     metadata["comparison"] = comparison
 
     folder = options.out_dir / version
