@@ -47,11 +47,13 @@ def safe_load(path: Path) -> Any:
 
 
 COMBINATIONS_FILE = "agent_combinations.skops"
+COMBINATION_SEP = "+"
+"""Joins the tags of one class of the combination head (``"solution+dismissive"``)."""
 
 
 def combination_membership(classes: Sequence[str]) -> np.ndarray:
     """(combinations x AGENT_TAGS) 0/1 matrix: which tags each combination class carries."""
-    parts = [set(str(c).split("+")) for c in classes]
+    parts = [set(str(c).split(COMBINATION_SEP)) for c in classes]
     return np.array([[tag in p for tag in AGENT_TAGS] for p in parts], dtype=float)
 
 

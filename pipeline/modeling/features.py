@@ -11,6 +11,7 @@ from sklearn.pipeline import FeatureUnion, Pipeline, make_pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from ..classify.normalize import normalize_all
+from ..classify.trained import COMBINATION_SEP
 
 # Hashed feature spaces: no vocabulary lookups in Python at scoring time (2.6x faster than a
 # fitted vocabulary on the same n-grams). Buckets never seen in training keep a zero weight,
@@ -47,7 +48,6 @@ def agent_pipeline(c: float = 10.0, seed: int = 13) -> Pipeline:
     return Pipeline([("features", text_features()), ("clf", OneVsRestClassifier(clf))])
 
 
-COMBINATION_SEP = "+"
 NO_TAGS = "(none)"
 
 

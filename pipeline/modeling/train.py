@@ -118,7 +118,7 @@ def train(options: TrainOptions) -> dict[str, Any]:
     if holdout:
         metadata["scores"]["holdout"] = evaluate(challenger, holdout)
     metadata["distribution"] = {k: dict(v) for k, v in distribution(examples).items()}
-    comparison = compare_with_champion(challenger, parts["test"], options.pin_file, options.out_dir, holdout)
+    comparison = compare_with_champion(metadata["scores"], parts["test"], options.pin_file, options.out_dir, holdout)
     metadata["comparison"] = comparison
 
     folder = options.out_dir / version
@@ -175,7 +175,7 @@ def tune_blend(agent: Any, combinations: Any, dev: Sequence[Example]) -> dict[st
 
 
 def compare_with_champion(
-    challenger: TrainedClassifier,
+    scores: dict[str, Any],
     test: Sequence[Example],
     pin_file: Path,
     out_dir: Path,
@@ -183,11 +183,13 @@ def compare_with_champion(
 ) -> dict[str, Any]:
     """Champion/challenger on the fixed test split: promote only if no headline score drops.
 
-    The per-label F1 of both on the test split and on the holdout (turns by other writers) are
-    written down beside the decision, so a trade-off (one tag up, another down; better on our own
-    test, worse on others' turns) is seen; they do not decide.
+    ``scores`` are the challenger's reports (``evaluate``) on ``test`` and, if given, ``holdout``;
+    the champion is measured on the same examples. The per-label F1 of both on the test split and
+    on the holdout (turns by other writers) are written down beside the decision, so a trade-off
+    (one tag up, another down; better on our own test, worse on others' turns) is seen; they do not
+    decide.
     """
-    new_report = evaluate(challenger, test)
+    new_report = scores["test"]
     new = _headline(new_report)
     try:
         champion = TrainedClassifier.load(out_dir / pinned_version(pin_file))
@@ -200,7 +202,7 @@ def compare_with_champion(
     if holdout:
         labels["holdout"] = {
             "champion": _per_label(evaluate(champion, holdout)),
-            "challenger": _per_label(evaluate(challenger, holdout)),
+            "challenger": _per_label(scores["holdout"]),
         }
     return {
         "champion": champion.version,
