@@ -111,6 +111,13 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--warehouse", type=Path, default=None, help="also learn from the feedback table of this warehouse")
     t.add_argument("--no-promote", action="store_true", help="never change models/pinned.toml")
     t.add_argument("--max-train", type=int, default=None, help="use at most N training turns per role (quick runs)")
+    t.add_argument(
+        "--holdout-tolerance",
+        type=_f1_drop,
+        default=None,
+        metavar="F1",
+        help="promote only if no label loses more than this F1 on models/data/holdout/ (default 0.03; 1 turns it off)",
+    )
     t.set_defaults(func=_train)
 
     e = sub.add_parser("evaluate", help="measure a classifier on labelled turns (score format plus gold fields)")
@@ -242,6 +249,16 @@ def _analyze(args: argparse.Namespace) -> int:
     return EXIT_QUARANTINED if failed else EXIT_OK
 
 
+def _f1_drop(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"an F1 drop between 0 and 1 is needed, got {text!r}")
+    return value
+
+
 def _train(args: argparse.Namespace) -> int:
     from .modeling.train import TrainOptions, train
 
@@ -254,6 +271,7 @@ def _train(args: argparse.Namespace) -> int:
         warehouse=args.warehouse or (warehouse.default_path() if warehouse.default_path().exists() else None),
         promote=not args.no_promote,
         max_train=args.max_train,
+        holdout_tolerance=defaults.holdout_tolerance if args.holdout_tolerance is None else args.holdout_tolerance,
     )
     result = train(options)
     print(json.dumps(result, indent=2))

@@ -1,5 +1,6 @@
 """The trained classifiers: corpus splits, training, persistence, champion/challenger, evaluate."""
 
+import copy
 import json
 import shutil
 from collections import defaultdict
@@ -21,9 +22,10 @@ from pipeline.classify.trained import (
 )
 from pipeline.cli import main
 from pipeline.labels import AGENT_TAGS, CUSTOMER_STATES
-from pipeline.modeling.corpus import assign_splits, corpus_files, read_examples
+from pipeline.modeling.corpus import HOLDOUT_DIR, assign_splits, corpus_files, read_examples
+from pipeline.modeling.evaluate import evaluate
 from pipeline.modeling.feedback import feedback_examples
-from pipeline.modeling.train import TrainOptions, train
+from pipeline.modeling.train import TrainOptions, compare_with_champion, train
 
 EXAMPLES = read_examples(corpus_files(), require_family=True)
 
@@ -111,6 +113,34 @@ def test_a_weaker_challenger_is_not_promoted_and_training_is_reproducible(champi
         TrainedClassifier.load(folder).label_agent(["ik begrijp het"])[0].proba
         == TrainedClassifier.load(out / "tiny-again").label_agent(["ik begrijp het"])[0].proba
     )
+
+
+def test_a_challenger_that_loses_a_label_on_the_holdout_is_not_promoted(champion):
+    out, pin = champion
+    test = [e for e, s in zip(EXAMPLES, assign_splits(EXAMPLES), strict=True) if s == "test"]
+    holdout = read_examples(sorted(HOLDOUT_DIR.glob("*.jsonl")))
+    model = TrainedClassifier.load(out / pinned_version(pin))
+    scores = {"test": evaluate(model, test), "holdout": evaluate(model, holdout)}
+    same = compare_with_champion(scores, test, pin, out, holdout)
+    assert same["promote"] and same["holdout_drops"] == {} and same["holdout_tolerance"] == 0.03
+    assert "nor by more than 0.03 on any holdout label" in same["reason"]
+
+    # The champion's own reports with one holdout F1 lowered: as good on the test split, worse on others' turns.
+    def lowered(label_f1_drop: float) -> dict:
+        changed = copy.deepcopy(scores)
+        changed["holdout"]["agent_tags"]["per_tag"]["dismissive"]["f1"] -= label_f1_drop
+        return changed
+
+    dismissive = scores["holdout"]["agent_tags"]["per_tag"]["dismissive"]["f1"]
+    result = compare_with_champion(lowered(0.05), test, pin, out, holdout)
+    assert result["promote"] is False and result["worse_on"] == []
+    assert result["holdout_drops"] == {"dismissive": [dismissive, dismissive - 0.05]}
+    assert (
+        f"holdout F1 drops by more than 0.03 on dismissive {dismissive:.3f} -> {dismissive - 0.05:.3f}"
+        in (result["reason"])
+    )
+    assert compare_with_champion(lowered(0.02), test, pin, out, holdout)["promote"] is True  # one turn of noise
+    assert compare_with_champion(lowered(0.05), test, pin, out, holdout, holdout_tolerance=None)["promote"] is True
 
 
 def test_an_artifact_without_the_combination_head_uses_the_per_tag_models(champion):

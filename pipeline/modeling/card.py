@@ -78,7 +78,7 @@ def model_card(meta: dict[str, Any]) -> str:
         f"Decision: {'promote' if comparison.get('promote') else 'keep champion'} "
         f"({comparison.get('reason')}). Challenger: {comparison.get('challenger_scores')}; "
         f"champion: {comparison.get('champion_scores')}.",
-        *_per_label_table(comparison.get("per_label_f1", {})),
+        *_per_label_table(comparison.get("per_label_f1", {}), comparison.get("holdout_tolerance")),
         "",
         "## Known weaknesses",
         "",
@@ -109,14 +109,19 @@ def model_card(meta: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _per_label_table(per_label: dict[str, dict[str, dict[str, float]]]) -> list[str]:
-    """F1 per label, champion against challenger, on the test split and the holdout (informative only)."""
+def _per_label_table(per_label: dict[str, dict[str, dict[str, float]]], tolerance: float | None = None) -> list[str]:
+    """F1 per label, champion against challenger, on the test split and the holdout."""
     if not per_label:
         return []
     sets = list(per_label)
     lines = [
         "",
-        "F1 per label (written down, not deciding):",
+        "F1 per label"
+        + (
+            f" (on the holdout a drop of more than {tolerance:.2f} on any label keeps the champion):"
+            if tolerance is not None
+            else " (written down, not deciding):"
+        ),
         "",
         "| label | " + " | ".join(f"{s} champion | {s} challenger" for s in sets) + " |",
         "|---|" + "---:|---:|" * len(sets),
