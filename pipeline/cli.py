@@ -112,6 +112,11 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--no-promote", action="store_true", help="never change models/pinned.toml")
     t.add_argument("--max-train", type=int, default=None, help="use at most N training turns per role (quick runs)")
     t.add_argument(
+        "--no-refit",
+        action="store_true",
+        help="keep the agent models fitted on the train split alone (default: refit on train + dev after tuning)",
+    )
+    t.add_argument(
         "--holdout-tolerance",
         type=_f1_drop,
         default=None,
@@ -271,6 +276,7 @@ def _train(args: argparse.Namespace) -> int:
         warehouse=args.warehouse or (warehouse.default_path() if warehouse.default_path().exists() else None),
         promote=not args.no_promote,
         max_train=args.max_train,
+        refit=not args.no_refit,
         holdout_tolerance=defaults.holdout_tolerance if args.holdout_tolerance is None else args.holdout_tolerance,
     )
     result = train(options)

@@ -88,10 +88,14 @@ def test_a_weaker_challenger_is_not_promoted_and_training_is_reproducible(champi
     meta = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
     assert {"data_sha256", "code_version", "libraries", "labels", "thresholds", "scores", "comparison"} <= set(meta)
     assert meta["labels"]["agent_tags"] == list(AGENT_TAGS)
+    # tuned on dev with models fitted on train, then the agent models refitted on train + dev
+    assert meta["params"]["agent_refit_on_train_and_dev"] is True
+    assert meta["split_sizes"]["agent_fit_on"] == 300 + 300
     assert (folder / COMBINATIONS_FILE).is_file() and set(meta["blend"]) == set(AGENT_TAGS)
     assert all(0.0 <= w <= 1.0 for w in meta["blend"].values())
     card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
     assert "| dismissive |" in card and "Champion / challenger" in card and "Known weaknesses" in card
+    assert "the agent models were fitted again on train + dev" in card
     # per-label F1 of both models on the test split and the holdout, written down beside the decision
     per_label = result["comparison"]["per_label_f1"]
     assert set(per_label) == {"test", "holdout"}

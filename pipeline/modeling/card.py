@@ -19,6 +19,13 @@ def model_card(meta: dict[str, Any]) -> str:
         if meta.get("blend")
         else ""
     )
+    refit = (
+        " Once thresholds and blend were tuned on the dev split, the agent models were fitted again on "
+        "train + dev with them (the test split and the holdout stay unseen; the customer model is fitted on "
+        "train); the dev scores are those of the models fitted on train alone."
+        if meta["params"].get("agent_refit_on_train_and_dev")
+        else ""
+    )
     lines = [
         f"# Model card: `{meta['version']}`",
         "",
@@ -26,7 +33,7 @@ def model_card(meta: dict[str, Any]) -> str:
         "logistic regression) and the agent behaviour tags (one-vs-rest logistic regression, thresholds tuned "
         "per tag on the dev split); `agent_mode` is derived from the tags. Features: TF-IDF of hashed word "
         "1-2-grams and within-word character 3-4-grams of normalised text (lowercase, no accents or "
-        f"punctuation).{combination}",
+        f"punctuation).{combination}{refit}",
         "",
         "## Provenance",
         "",
