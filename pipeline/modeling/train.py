@@ -86,7 +86,8 @@ def train(options: TrainOptions) -> dict[str, Any]:
     digest = data_hash(list(options.corpus))
     version = options.version or f"tfidf-lr-{datetime.now(UTC):%Y%m%d}-{digest[:8]}"
 
-    customer, agent, combinations = fit_models(train_set, options)
+    customer = fit_customer(train_set, options)
+    agent, combinations = fit_agent(train_set, options)
     dev_agents = [e for e in parts["dev"] if e.role == "agent"]
     blend = tune_blend(agent, combinations, dev_agents) if combinations is not None else {}
     thresholds = tune_thresholds(TrainedClassifier(version, customer, agent, {}, {}, combinations, blend), dev_agents)
@@ -95,7 +96,7 @@ def train(options: TrainOptions) -> dict[str, Any]:
     fitted_on = train_set
     if options.refit:
         fitted_on = train_set + [e for e in _limit(parts["dev"], options.max_train) if e.role == "agent"]
-        _, agent, combinations = fit_models(fitted_on, options, customer=False)
+        agent, combinations = fit_agent(fitted_on, options)
     metadata: dict[str, Any] = {
         "version": version,
         "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -158,15 +159,16 @@ def train(options: TrainOptions) -> dict[str, Any]:
     }
 
 
-def fit_models(examples: Sequence[Example], options: TrainOptions, customer: bool = True) -> tuple[Any, Any, Any]:
-    """The customer pipeline (unless ``customer`` is false: None), the per-tag agent pipeline and
-    (if asked) the combination head, fitted on ``examples``."""
-    customer_model = None
-    if customer:
-        customers = [e for e in examples if e.role == "customer"]
-        customer_model = customer_pipeline(options.c, options.seed).fit(
-            [e.text for e in customers], [e.customer_state for e in customers]
-        )
+def fit_customer(examples: Sequence[Example], options: TrainOptions) -> Any:
+    """The customer pipeline, fitted on the customer turns of ``examples``."""
+    customers = [e for e in examples if e.role == "customer"]
+    return customer_pipeline(options.c, options.seed).fit(
+        [e.text for e in customers], [e.customer_state for e in customers]
+    )
+
+
+def fit_agent(examples: Sequence[Example], options: TrainOptions) -> tuple[Any, Any]:
+    """The per-tag agent pipeline and (if asked, else None) the combination head, fitted on the agent turns."""
     agents = [e for e in examples if e.role == "agent"]
     binarizer = MultiLabelBinarizer(classes=list(AGENT_TAGS))
     agent = agent_pipeline(options.c, options.seed).fit(
@@ -177,7 +179,7 @@ def fit_models(examples: Sequence[Example], options: TrainOptions, customer: boo
         combinations = combination_head(options.c, options.seed).fit(
             agent[:-1].transform([e.text for e in agents]), [combination_label(e.tags) for e in agents]
         )
-    return customer_model, agent, combinations
+    return agent, combinations
 
 
 def tune_thresholds(classifier: TrainedClassifier, dev: Sequence[Example]) -> dict[str, float]:
